@@ -1,0 +1,13 @@
+"""Shared fixtures."""
+
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    """The folder of test fixture files."""
+    return FIXTURES
