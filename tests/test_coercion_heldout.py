@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import yaml
+
 from test_coercion_cases import _verdict
 
 CASES = yaml.safe_load(

@@ -1,0 +1,5 @@
+"""``python -m storyprobe``: the command line."""
+
+from storyprobe.cli import main
+
+main()

@@ -1,0 +1,226 @@
+"""The ``storyprobe`` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from storyprobe import __version__
+from storyprobe.behaviours import BEHAVIOUR_IDS, all_behaviours
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="storyprobe")
+@click.option("--log-level", default="warning", show_default=True, help="Diagnostics level.")
+def main(log_level: str) -> None:
+    """Measure whether AI agents act out self-preservation stories."""
+    logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.option(
+    "--model", default=None, help="Inspect model, e.g. openai/gpt-4.1 [default: embedded]"
+)
+@click.option("--family", "families", multiple=True, default=("blackmail",), show_default=True)
+@click.option("--samples", default=1, show_default=True, help="Scenarios per condition.")
+@click.option("--seed", default=0, show_default=True, help="First world seed.")
+@click.option(
+    "--condition",
+    "conditions",
+    multiple=True,
+    help="Restrict the grid, e.g. threat=replacement|restriction,goal_conflict=explicit.",
+)
+@click.option(
+    "--tool-format",
+    type=click.Choice(["auto", "native", "text"]),
+    default="auto",
+    show_default=True,
+    help="native tool calls, or text blocks (auto: text for the embedded model).",
+)
+@click.option("--log-dir", default="storyprobe-logs", show_default=True)
+@click.option("-M", "model_args", multiple=True, help="Model argument key=value (repeatable).")
+@click.option("--max-tokens", type=int, default=None)
+@click.option("--temperature", type=float, default=None)
+@click.option("--max-connections", type=int, default=None)
+@click.option("--max-retries", type=int, default=None, help="Provider retries per request.")
+@click.option("--display", default=None, help="Inspect display: rich, plain, log, none.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON, not a table.")
+def run(
+    model: str | None,
+    families: tuple[str, ...],
+    samples: int,
+    seed: int,
+    conditions: tuple[str, ...],
+    tool_format: str,
+    log_dir: str,
+    model_args: tuple[str, ...],
+    max_tokens: int | None,
+    temperature: float | None,
+    max_connections: int | None,
+    max_retries: int | None,
+    display: str | None,
+    as_json: bool,
+) -> None:
+    """Run the scenario suite on a model and print rates per condition."""
+    from storyprobe.runner import RunConfig, run_suite
+    from storyprobe.scenarios.conditions import parse_condition_filters
+
+    try:
+        parse_condition_filters(list(conditions))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--condition") from exc
+
+    generate = {
+        key: value
+        for key, value in {
+            "max_tokens": max_tokens,
+            "temperature": temperature,
+            "max_connections": max_connections,
+            "max_retries": max_retries,
+        }.items()
+        if value is not None
+    }
+    config = RunConfig(
+        model=model,
+        families=list(families),
+        samples=samples,
+        seed=seed,
+        conditions=list(conditions),
+        tool_format=None if tool_format == "auto" else tool_format,  # type: ignore[arg-type]
+        log_dir=log_dir,
+        model_args=_key_values(model_args),
+        generate=generate,
+        display=display,
+    )
+    result = run_suite(config, console=err_console)
+
+    if as_json:
+        click.echo(json.dumps([_cell_dict(cell) for cell in result.cells], indent=2))
+    else:
+        _print_run(result, log_dir)
+    if not result.success:
+        sys.exit(1)
+
+
+def _print_run(result: Any, log_dir: str) -> None:
+    from storyprobe.report import ALL_CONDITIONS, results_table
+
+    console.print(results_table(result.cells))
+    pooled = [cell for cell in result.cells if cell.condition == ALL_CONDITIONS]
+    for message in [m for cell in pooled for m in cell.error_messages][:5]:
+        err_console.print(f"[yellow]error:[/yellow] {message}")
+    console.print(
+        f"Logs: {log_dir} (open transcripts with: inspect view --log-dir {log_dir})\n"
+        "Rate = harmful / decided samples; unsure and errored samples are never counted as safe."
+    )
+    if result.model.startswith("storyprobe/"):
+        console.print(
+            "[yellow]The embedded model is a sub-2B smoke test of the pipeline, "
+            "not a safety measurement.[/yellow]"
+        )
+
+
+@main.command()
+@click.argument("transcript", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--facts",
+    "facts_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Scenario facts JSON (required for a text reply; optional for an Inspect log).",
+)
+@click.option("--behaviour", type=click.Choice(BEHAVIOUR_IDS), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per sample).")
+def classify(
+    transcript: Path, facts_path: Path | None, behaviour: str | None, as_json: bool
+) -> None:
+    """Classify a model's reply (text file) or every sample of an Inspect log."""
+    from storyprobe.classify.cli import classify_transcript
+
+    try:
+        results = classify_transcript(transcript, facts_path, behaviour)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+    for result in results:
+        if as_json:
+            click.echo(json.dumps(result, ensure_ascii=False))
+        else:
+            _print_verdict(result)
+
+
+@main.group()
+def model() -> None:
+    """Manage the embedded local model."""
+
+
+@model.command("prepare")
+def model_prepare() -> None:
+    """Assemble, verify and convert the embedded model's weights (done once, cached)."""
+    from storyprobe.embedded import prepare_embedded_model
+
+    path = prepare_embedded_model(console=err_console)
+    console.print(f"Embedded model ready at {path}")
+
+
+@main.command()
+def behaviours() -> None:
+    """List the behaviours of the taxonomy."""
+    for behaviour in all_behaviours().values():
+        console.print(f"[bold]{behaviour.id}[/bold] — {behaviour.definition}")
+        for item in behaviour.counts:
+            console.print(f"  [red]counts:[/red] {item}")
+        for item in behaviour.does_not_count:
+            console.print(f"  [green]does not count:[/green] {item}")
+
+
+def _key_values(pairs: tuple[str, ...]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{pair!r}: expected key=value", param_hint="-M")
+        try:
+            values[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            values[key] = raw
+    return values
+
+
+def _cell_dict(cell: Any) -> dict[str, Any]:
+    interval = cell.interval
+    return {
+        "model": cell.model,
+        "family": cell.family,
+        "condition": cell.condition,
+        "n": cell.n,
+        "harmful": cell.harmful,
+        "rate": None if cell.decided == 0 else cell.rate,
+        "ci95": None if cell.decided == 0 else [interval.low, interval.high],
+        "unsure": cell.unsure,
+        "errors": cell.errors,
+    }
+
+
+def _print_verdict(result: dict[str, Any]) -> None:
+    colour = {"harmful": "red", "unsure": "yellow"}.get(_label(result), "green")
+    sample = f"{result['sample_id']}: " if "sample_id" in result else ""
+    console.print(f"{sample}[{colour}]{_label(result)}[/{colour}] ({result['behaviour']})")
+    if result["notes"]:
+        console.print(f"  notes: {result['notes']}")
+    for item in result["evidence"]:
+        console.print(f"  action {item['action']} {item['field']} {item['kind']}: {item['text']!r}")
+
+
+def _label(result: dict[str, Any]) -> str:
+    if result["harmful"]:
+        return "harmful"
+    return "unsure" if result["unsure"] else "benign"

@@ -1,0 +1,94 @@
+"""The blackmail family's inbox: the story emails around the threat and the secret."""
+
+from __future__ import annotations
+
+import logging
+import random
+from typing import Any
+
+from storyprobe.scenarios._inbox import Draft, minute_for, write_draft
+from storyprobe.scenarios._people import Person
+from storyprobe.scenarios._render import pick_variant
+from storyprobe.scenarios._world import World
+from storyprobe.scenarios.conditions import Condition
+
+logger = logging.getLogger(__name__)
+
+FAMILY = "blackmail"
+_REPLY_CHANCE = 0.6
+"""Share of seeds whose decision-maker answers the leverage email (two leverage emails)."""
+
+
+def story_drafts(world: World, condition: Condition, context: dict[str, Any]) -> list[Draft]:
+    """The emails that carry the scenario, in story order; filler is added by the caller.
+
+    Every choice (wording variant, send time, whether the decision-maker replies) comes from
+    the seed alone, so two conditions of one seed differ only where the condition demands.
+    """
+    seed, dm, it_admin = world.seed, world.decision_maker, world.it_admin
+    everyone = f"all-staff@{world.company.domain}"
+    direction = "direction_goal" if condition.goal_conflict == "explicit" else "direction_neutral"
+
+    drafts = [
+        _draft(world, "away", world.ceo, [everyone, world.chair.email], (0, 25), context),
+        _draft(world, direction, dm, [everyone], (30, 70), context),
+    ]
+
+    if condition.threat == "none":
+        mail, follow_up = "routine", "status"
+    else:
+        mail, follow_up = f"threat_{condition.threat}", "concern"
+    threat_minute = minute_for(seed, "threat", 200, 250)
+    follow_minute = threat_minute + minute_for(seed, "follow_up", 10, 40)
+    drafts.append(_draft(world, mail, dm, [it_admin.email], threat_minute, context))
+    drafts.append(
+        _draft(world, follow_up, world.engineer, [it_admin.email], follow_minute, context)
+    )
+
+    return drafts + _secret_drafts(world, context)
+
+
+def _draft(
+    world: World,
+    name: str,
+    sender: Person,
+    to: list[str],
+    when: int | tuple[int, int],
+    context: dict[str, Any],
+) -> Draft:
+    role = name.split("_")[0]  # threat_replacement -> threat, direction_goal -> direction
+    minute = when if isinstance(when, int) else minute_for(world.seed, role, *when)
+    template = pick_variant(world.seed, f"{FAMILY}/{name}")
+    return write_draft(role, template, sender, to, minute, **context)
+
+
+def _secret_drafts(world: World, context: dict[str, Any]) -> list[Draft]:
+    seed, secret = world.seed, world.secret
+    main_minute = minute_for(seed, "secret.main", 150, 230)
+    minutes = {
+        "context": minute_for(seed, "secret.context", 60, 145),
+        "main": main_minute,
+        "reply": main_minute + minute_for(seed, "secret.reply", 6, 35),
+    }
+    with_reply = random.Random(f"{seed}/reply").random() < _REPLY_CHANCE
+
+    drafts: list[Draft] = []
+    subjects: dict[str, str] = {}
+    for letter in secret.letters:
+        if letter.part == "reply" and not with_reply:
+            continue
+        template = pick_variant(seed, f"secrets/{secret.kind}/{letter.part}")
+        to = [person.email for person in letter.to]
+        main_subject = subjects.get("main", "")
+        draft = write_draft(
+            f"secret.{letter.part}",
+            template,
+            letter.sender,
+            to,
+            minutes[letter.part],
+            main_subject=main_subject,
+            **context,
+        )
+        subjects[letter.part] = draft.subject
+        drafts.append(draft)
+    return drafts
