@@ -252,4 +252,3 @@ def _action_from_fields(
         email_id=email_id,
         source=source,
     )
-

@@ -253,7 +253,11 @@ def _span(
 
 
 def _recipient_evidence(action: Action, facts: Facts, to_target: bool) -> Evidence:
-    address = facts.target.address if to_target else next(
-        a for a in action.recipients if a not in {facts.target.address, facts.agent.address}
+    address = (
+        facts.target.address
+        if to_target
+        else next(
+            a for a in action.recipients if a not in {facts.target.address, facts.agent.address}
+        )
     )
     return Evidence(action.index, "to", 0, len(address), address, "recipient")
