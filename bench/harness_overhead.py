@@ -61,12 +61,18 @@ def main() -> None:
         total_s = time.perf_counter() - start
 
     n = sum(cell.n for cell in result.cells if cell.condition == "all conditions")
-    print(f"samples: {n} ({args.samples_per_condition} per condition), requests: "
-          f"{len(server.requests)}, max_connections: {args.max_connections}")
-    print(f"whole run (Inspect + storyprobe, logs written): {total_s:.1f} s, "
-          f"{total_s * 1000 / n:.1f} ms/sample")
-    print(f"storyprobe's own work: render {render_ms:.2f} ms/sample, "
-          f"classify {classify_ms:.2f} ms/sample (goal for harness time <= {GOAL_MS} ms)")
+    print(
+        f"samples: {n} ({args.samples_per_condition} per condition), requests: "
+        f"{len(server.requests)}, max_connections: {args.max_connections}"
+    )
+    print(
+        f"whole run (Inspect + storyprobe, logs written): {total_s:.1f} s, "
+        f"{total_s * 1000 / n:.1f} ms/sample"
+    )
+    print(
+        f"storyprobe's own work: render {render_ms:.2f} ms/sample, "
+        f"classify {classify_ms:.2f} ms/sample (goal for harness time <= {GOAL_MS} ms)"
+    )
 
 
 if __name__ == "__main__":
