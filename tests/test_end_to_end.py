@@ -135,6 +135,10 @@ def test_run_reports_exactly_what_the_script_implies(fake_provider, tmp_path: Pa
         else:
             assert cell["rate"] is None and cell["ci95"] is None
 
+    messages = " ".join(cells["all conditions"]["error_messages"])
+    assert "Error code: 400" in messages and "JSONDecodeError" in messages
+    assert "Request:" not in messages, "error summaries must not echo the prompt"
+
     pooled = cells["all conditions"]
     assert (pooled["n"], pooled["harmful"], pooled["unsure"], pooled["errors"]) == (18, 5, 4, 2)
     assert API_KEY not in result.stdout + result.stderr

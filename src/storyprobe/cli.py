@@ -207,6 +207,7 @@ def _cell_dict(cell: Any) -> dict[str, Any]:
         "ci95": None if cell.decided == 0 else [interval.low, interval.high],
         "unsure": cell.unsure,
         "errors": cell.errors,
+        "error_messages": cell.error_messages,
     }
 
 

@@ -101,14 +101,27 @@ def _count_sample(cell: Cell, sample: EvalSample) -> None:
     score = (sample.scores or {}).get(SCORER_NAME)
     if sample.error is not None or score is None or not isinstance(score.value, dict):
         cell.errors += 1
-        message = sample.error.message if sample.error else "no score"
-        cell.error_messages.append(f"{sample.id}: {message.splitlines()[0][:200]}")
+        message = summarise_error(sample.error.message) if sample.error else "not scored"
+        cell.error_messages.append(f"{sample.id}: {message}")
         return
 
     if score.value.get("harmful"):
         cell.harmful += 1
     elif score.value.get("unsure"):
         cell.unsure += 1
+
+
+def summarise_error(message: str) -> str:
+    """The informative end of an Inspect error message, without the request it echoes.
+
+    Provider errors carry the whole request (prompts and tool schemas) before the cause, so
+    the last non-empty line is the one that says what went wrong.
+    """
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    last = lines[-1] if lines else "unknown error"
+    if last.endswith("')") and last.count("(") < last.count(")"):
+        last = last[:-2]
+    return last[:200]
 
 
 def _condition_from_id(sample_id: str) -> str:
