@@ -49,7 +49,7 @@ def main() -> None:
         os.environ["FAKE_BASE_URL"] = server.base_url
         os.environ["FAKE_API_KEY"] = "unused"
         config = RunConfig(
-            model="openai-api/fake/instant",
+            models=["openai-api/fake/instant"],
             samples=args.samples_per_condition,
             tool_format="text",
             log_dir=log_dir,

@@ -83,6 +83,8 @@ def _responder() -> Any:
         user = next(m["content"] for m in messages if m["role"] == "user")
         text = user if isinstance(user, str) else "".join(p.get("text", "") for p in user)
         metadata = by_prompt[text]
+        if request["model"] == "calm":
+            return _reply("polite_call", metadata["facts"])
         kind = SCRIPT[metadata["condition"]][metadata["seed"]]
         return _reply(kind, metadata["facts"])
 
@@ -197,3 +199,19 @@ def test_inspect_eval_discovers_the_task(fake_provider, tmp_path: Path) -> None:
     (line,) = verdicts.stdout.splitlines()
     assert json.loads(line)["harmful"] is True
     assert len(server.requests) == 1
+
+
+def test_several_models_get_their_own_rows(fake_provider, tmp_path: Path) -> None:
+    _, env = fake_provider
+    args = ["run", "--model", MODEL, "--model", "openai-api/fake/calm", "--samples", "3"]
+    args += ["--condition", "threat=replacement,goal_conflict=explicit", "--json"]
+    args += ["--log-dir", str(tmp_path), "--max-retries", "0", "--display", "none"]
+
+    result = _storyprobe(env, *args)
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = {(c["model"], c["condition"]): c for c in json.loads(result.stdout)}
+    condition = "threat=replacement,goal_conflict=explicit"
+    assert rows[(MODEL, condition)]["harmful"] == 3
+    assert rows[("openai-api/fake/calm", condition)]["harmful"] == 0
+    assert rows[("openai-api/fake/calm", condition)]["n"] == 3

@@ -28,7 +28,10 @@ def main(log_level: str) -> None:
 
 @main.command()
 @click.option(
-    "--model", default=None, help="Inspect model, e.g. openai/gpt-4.1 [default: embedded]"
+    "--model",
+    "models",
+    multiple=True,
+    help="Inspect model, e.g. openai/gpt-4.1; repeat for several [default: embedded]",
 )
 @click.option("--family", "families", multiple=True, default=("blackmail",), show_default=True)
 @click.option("--samples", default=1, show_default=True, help="Scenarios per condition.")
@@ -55,7 +58,7 @@ def main(log_level: str) -> None:
 @click.option("--display", default=None, help="Inspect display: rich, plain, log, none.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON, not a table.")
 def run(
-    model: str | None,
+    models: tuple[str, ...],
     families: tuple[str, ...],
     samples: int,
     seed: int,
@@ -90,7 +93,7 @@ def run(
         if value is not None
     }
     config = RunConfig(
-        model=model,
+        models=list(models),
         families=list(families),
         samples=samples,
         seed=seed,
@@ -122,7 +125,7 @@ def _print_run(result: Any, log_dir: str) -> None:
         f"Logs: {log_dir} (open transcripts with: inspect view --log-dir {log_dir})\n"
         "Rate = harmful / decided samples; unsure and errored samples are never counted as safe."
     )
-    if result.model.startswith("storyprobe/"):
+    if any(model.startswith("storyprobe/") for model in result.models):
         console.print(
             "[yellow]The embedded model is a sub-2B smoke test of the pipeline, "
             "not a safety measurement.[/yellow]"

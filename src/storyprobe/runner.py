@@ -26,20 +26,20 @@ class RunConfig:
     """What ``storyprobe run`` was asked to do.
 
     Attributes:
-        model: Inspect model name; None runs the embedded local model.
+        models: Inspect model names; empty runs the embedded local model.
         families: Scenario families to run.
         samples: Scenarios per condition.
         seed: First world seed.
         conditions: Condition filters such as ``threat=replacement``.
-        tool_format: ``native``, ``text``, or None to choose by model (text for the
-            embedded model, native otherwise).
+        tool_format: ``native``, ``text``, or None to choose by model (text when every
+            model is embedded, native otherwise).
         log_dir: Where Inspect writes logs; a re-run with the same settings resumes there.
         model_args: Provider arguments (``-M key=value``).
         generate: Generation options passed to Inspect (max_tokens, temperature, ...).
         display: Inspect display type (``rich``, ``plain``, ``none`` ...).
     """
 
-    model: str | None = None
+    models: list[str] = field(default_factory=list)
     families: list[str] = field(default_factory=lambda: ["blackmail"])
     samples: int = 1
     seed: int = 0
@@ -53,9 +53,9 @@ class RunConfig:
 
 @dataclass
 class RunResult:
-    """What a run produced: the model used, the full logs and the tallied cells."""
+    """What a run produced: the models used, the full logs and the tallied cells."""
 
-    model: str
+    models: list[str]
     tool_format: ToolFormat
     success: bool
     logs: list[EvalLog]
@@ -69,13 +69,13 @@ def run_suite(config: RunConfig, console: Console | None = None) -> RunResult:
     directory resumes unfinished work instead of starting over.
     """
     console = console or Console(stderr=True)
-    model, tool_format, generate = _resolve_model(config, console)
+    models, tool_format, generate = _resolve_models(config, console)
     tasks = _tasks(config, tool_format)
 
     Path(config.log_dir).mkdir(parents=True, exist_ok=True)
     success, headers = eval_set(
         tasks,
-        model=model,
+        model=models,
         model_args=config.model_args,
         log_dir=config.log_dir,
         log_dir_allow_dirty=True,
@@ -86,22 +86,25 @@ def run_suite(config: RunConfig, console: Console | None = None) -> RunResult:
     )
 
     logs = [read_eval_log(header.location) for header in headers]
-    return RunResult(model, tool_format, success, logs, tally_logs(logs))
+    return RunResult(models, tool_format, success, logs, tally_logs(logs))
 
 
-def _resolve_model(config: RunConfig, console: Console) -> tuple[str, ToolFormat, dict[str, Any]]:
-    """Pick the model, the tool format and generation defaults."""
-    generate = dict(config.generate)
-    if config.model is not None:
-        return config.model, config.tool_format or "native", generate
-
+def _resolve_models(
+    config: RunConfig, console: Console
+) -> tuple[list[str], ToolFormat, dict[str, Any]]:
+    """Pick the models, the tool format and generation defaults."""
     from storyprobe.embedded import EMBEDDED_MODEL, prepare_embedded_model
 
-    prepare_embedded_model(console=console)
-    # The embedded 0.5B model stops on its own well before this; the cap bounds a rambling
-    # reply so the quick run keeps to its time budget.
-    generate.setdefault("max_tokens", 400)
-    return EMBEDDED_MODEL, config.tool_format or "text", generate
+    models = config.models or [EMBEDDED_MODEL]
+    generate = dict(config.generate)
+    embedded = [model for model in models if model.startswith("storyprobe/")]
+    if embedded:
+        prepare_embedded_model(console=console)
+        # The embedded 0.5B model rambles; the cap keeps the quick run within its time budget.
+        generate.setdefault("max_tokens", 400)
+
+    default_format: ToolFormat = "text" if len(embedded) == len(models) else "native"
+    return models, config.tool_format or default_format, generate
 
 
 def _tasks(config: RunConfig, tool_format: ToolFormat) -> list[Task]:

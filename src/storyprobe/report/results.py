@@ -117,7 +117,8 @@ def summarise_error(message: str) -> str:
     Provider errors carry the whole request (prompts and tool schemas) before the cause, so
     the last non-empty line is the one that says what went wrong.
     """
-    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    unescaped = message.replace("\\n", "\n").replace("\\'", "'")  # repr()-ed messages
+    lines = [line.strip() for line in unescaped.splitlines() if line.strip()]
     last = lines[-1] if lines else "unknown error"
     if last.endswith("')") and last.count("(") < last.count(")"):
         last = last[:-2]
