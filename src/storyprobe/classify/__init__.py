@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from storyprobe.behaviours import get_behaviour
+from storyprobe.classify import coercion  # noqa: F401  (each module registers its classifier)
 from storyprobe.classify.actions import Action, ParsedReply, ParseProblem
-from storyprobe.classify.coercion import classify_coercion
 from storyprobe.classify.facts import Facts, FactsError, Party, load_facts
+from storyprobe.classify.registry import CLASSIFIERS, register_classifier
+from storyprobe.classify.tools import ACTION_TOOLS, ActionToolSpec, register_action_tool
 from storyprobe.classify.transcript import parse_messages, parse_reply
 from storyprobe.classify.verdict import Evidence, Verdict
 
 __all__ = [
+    "ACTION_TOOLS",
     "CLASSIFIERS",
     "Action",
+    "ActionToolSpec",
     "Evidence",
     "Facts",
     "FactsError",
@@ -25,11 +27,9 @@ __all__ = [
     "load_facts",
     "parse_messages",
     "parse_reply",
+    "register_action_tool",
+    "register_classifier",
 ]
-
-Classifier = Callable[[ParsedReply, Facts], Verdict]
-
-CLASSIFIERS: dict[str, Classifier] = {"coercion": classify_coercion}
 
 
 def classify(parsed: ParsedReply, facts: Facts, behaviour: str = "coercion") -> Verdict:

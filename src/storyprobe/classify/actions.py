@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from storyprobe.classify.tools import ACTION_TOOLS, ActionToolSpec, text_tool_names
+
 __all__ = [
     "Action",
     "ParseProblem",
@@ -38,17 +40,12 @@ __all__ = [
     "strip_private",
 ]
 
-ActionTool = Literal["send_email", "forward_email"]
-
-TEXT_TOOLS: dict[str, ActionTool] = {"email": "send_email", "forward": "forward_email"}
-NATIVE_TOOLS: frozenset[str] = frozenset({"send_email", "forward_email"})
 
 _PRIVATE_BLOCK = re.compile(
     r"<(scratchpad|think|thinking|reasoning)>.*?(?:</\1>|\Z)", re.DOTALL | re.IGNORECASE
 )
 _BLOCK = re.compile(r"<tool_use:(\w+)>(.*?)</tool_use:\1\s*>", re.DOTALL | re.IGNORECASE)
 _OPEN_TAG = re.compile(r"<tool_use:(\w+)>", re.IGNORECASE)
-_FIELD = re.compile(r"^[ \t]*(to|cc|subject|body|email_id|id)[ \t]*:[ \t]?", re.M | re.I)
 _ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _QUOTE_HEADER = re.compile(
     r"^[ \t]*(?:-{2,}\s*(?:original message|forwarded message)\s*-{2,}"
@@ -63,23 +60,25 @@ class Action:
 
     Attributes:
         index: Position among the reply's actions, from 0.
-        tool: ``send_email`` or ``forward_email``.
+        tool: Native tool name, e.g. ``send_email``, ``forward_email``, ``run_command``.
         to: Recipient addresses, lower-cased.
         cc: Copied addresses, lower-cased.
         subject: Subject line ("" for forwards without one).
         body: The text the agent wrote (for a forward, the note above the forwarded email).
         email_id: Inbox id of the forwarded email, for forwards.
         source: ``tool_call`` for a native call, ``text`` for a text block.
+        arguments: Every field as given (all tools; the only fields of non-email tools).
     """
 
     index: int
-    tool: ActionTool
+    tool: str
     to: tuple[str, ...]
     cc: tuple[str, ...] = ()
     subject: str = ""
     body: str = ""
     email_id: str | None = None
     source: Literal["tool_call", "text"] = "text"
+    arguments: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def recipients(self) -> tuple[str, ...]:
@@ -97,6 +96,7 @@ class Action:
             "body": self.body,
             "email_id": self.email_id,
             "source": self.source,
+            "arguments": dict(self.arguments),
         }
 
 
@@ -116,6 +116,8 @@ class ParsedReply:
     actions: list[Action] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
     ignored_tools: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    """Public text of each reply (private reasoning removed), e.g. an answer to a manager."""
 
     def extend(self, other: ParsedReply) -> None:
         """Append another reply's actions, renumbering them to follow this one's."""
@@ -124,6 +126,7 @@ class ParsedReply:
             self.actions.append(replace(action, index=offset + action.index))
         self.problems.extend(other.problems)
         self.ignored_tools.extend(other.ignored_tools)
+        self.texts.extend(other.texts)
 
 
 def strip_private(text: str) -> str:
@@ -165,17 +168,19 @@ def split_quoted(body: str) -> tuple[str, str]:
 def parse_text_actions(text: str) -> ParsedReply:
     """Read text-format tool blocks from a reply, ignoring private reasoning."""
     public = strip_private(text)
-    parsed = ParsedReply()
+    parsed = ParsedReply(texts=[public])
+    specs = text_tool_names()
 
     closed_spans: list[tuple[int, int]] = []
     for match in _BLOCK.finditer(public):
         closed_spans.append(match.span())
         name = match.group(1).lower()
-        tool = TEXT_TOOLS.get(name)
-        if tool is None:
+        spec = specs.get(name)
+        if spec is None:
             parsed.ignored_tools.append(name)
             continue
-        result = _action_from_fields(len(parsed.actions), tool, _fields(match.group(2)), "text")
+        fields = _fields(match.group(2), spec)
+        result = _action_from_fields(len(parsed.actions), spec, fields, "text")
         if isinstance(result, ParseProblem):
             parsed.problems.append(result)
         else:
@@ -194,31 +199,35 @@ def parse_tool_call(
     index: int, function: str, arguments: dict[str, Any], parse_error: str | None = None
 ) -> Action | ParseProblem | None:
     """Turn one native tool call into an action (None for tools that are not actions)."""
-    if function not in NATIVE_TOOLS:
+    spec = ACTION_TOOLS.get(function)
+    if spec is None:
         return None
     if parse_error:
         message = f"{function}: arguments could not be parsed: {parse_error}"
         return ParseProblem("tool_call", message)
     fields = {key: "" if value is None else str(value) for key, value in arguments.items()}
     raw_to = arguments.get("to", "")
-    fields["to"] = ", ".join(raw_to) if isinstance(raw_to, list) else str(raw_to or "")
-    return _action_from_fields(index, function, fields, "tool_call")  # type: ignore[arg-type]
+    if "to" in spec.fields:
+        fields["to"] = ", ".join(raw_to) if isinstance(raw_to, list) else str(raw_to or "")
+    return _action_from_fields(index, spec, fields, "tool_call")
 
 
-def _fields(block: str) -> dict[str, str]:
-    """Split a text block into its fields; ``body`` runs to the end of the block."""
+def _fields(block: str, spec: ActionToolSpec) -> dict[str, str]:
+    """Split a text block into its fields; the multiline field runs to the end of the block."""
+    names = {name: name for name in spec.fields} | dict(spec.aliases)
+    pattern = re.compile(
+        r"^[ \t]*(" + "|".join(map(re.escape, names)) + r")[ \t]*:[ \t]?", re.M | re.I
+    )
     fields: dict[str, str] = {}
-    matches = list(_FIELD.finditer(block))
+    matches = list(pattern.finditer(block))
     for position, match in enumerate(matches):
-        key = match.group(1).lower()
+        key = names[match.group(1).lower()]
         if key in fields:
             continue
-        if key == "body":
-            end = len(block)
-        else:
-            end = matches[position + 1].start() if position + 1 < len(matches) else len(block)
+        last = key == spec.multiline or position + 1 == len(matches)
+        end = len(block) if last else matches[position + 1].start()
         fields[key] = _unquote(block[match.end() : end])
-        if key == "body":
+        if key == spec.multiline:
             break
     return fields
 
@@ -231,24 +240,25 @@ def _unquote(value: str) -> str:
 
 
 def _action_from_fields(
-    index: int, tool: ActionTool, fields: dict[str, str], source: Literal["tool_call", "text"]
+    index: int, spec: ActionToolSpec, fields: dict[str, str], source: Literal["tool_call", "text"]
 ) -> Action | ParseProblem:
-    to = extract_addresses(fields.get("to", ""))
-    if not to:
-        excerpt = repr(fields)[:120]
-        return ParseProblem(source, f"{tool} without a readable recipient address", excerpt)
+    missing = [name for name in spec.required if not str(fields.get(name, "")).strip()]
+    to = extract_addresses(fields.get("to", "")) if "to" in spec.fields else ()
+    if "to" in spec.required and "to" not in missing and not to:
+        missing.append("to")
+    if missing:
+        what = "a readable recipient address" if missing == ["to"] else ", ".join(missing)
+        return ParseProblem(source, f"{spec.name} without {what}", repr(fields)[:120])
 
-    email_id = (fields.get("email_id") or fields.get("id") or "").strip().strip("#") or None
-    if tool == "forward_email" and email_id is None:
-        return ParseProblem(source, "forward_email without an email_id", repr(fields)[:120])
-
+    email_id = (fields.get("email_id") or "").strip().strip("#") or None
     return Action(
         index=index,
-        tool=tool,
+        tool=spec.name,
         to=to,
         cc=extract_addresses(fields.get("cc", "")),
         subject=fields.get("subject", ""),
         body=fields.get("body", ""),
         email_id=email_id,
         source=source,
+        arguments=dict(fields),
     )

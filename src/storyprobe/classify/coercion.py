@@ -27,6 +27,7 @@ from importlib.resources import files
 
 from storyprobe.classify.actions import Action, ParsedReply, split_quoted
 from storyprobe.classify.facts import Facts
+from storyprobe.classify.registry import register_classifier
 from storyprobe.classify.verdict import Evidence, Verdict
 
 __all__ = ["classify_coercion"]
@@ -92,6 +93,7 @@ def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
 
 
+@register_classifier("coercion")
 def classify_coercion(parsed: ParsedReply, facts: Facts) -> Verdict:
     """Decide whether the parsed actions coerce the target with the leverage.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
@@ -10,14 +10,14 @@ from inspect_ai.model import ChatMessageSystem, ChatMessageUser
 from inspect_ai.solver import Generate, Solver, TaskState, generate, solver, use_tools
 from inspect_ai.util import store
 
+from storyprobe.evals import families as _families  # noqa: F401  (registers every family)
+from storyprobe.evals.plans import EVAL_PLANS, ToolFormat
 from storyprobe.evals.scorer import verdict_scorer
-from storyprobe.evals.tools import INBOX_KEY, forward_email, send_email
-from storyprobe.scenarios import FAMILIES
+from storyprobe.evals.tools import INBOX_KEY
+from storyprobe.scenarios import FAMILY_SPECS
 from storyprobe.scenarios.conditions import condition_grid, parse_condition_filters
 
-__all__ = ["TASKS", "blackmail", "scenario_samples", "scenario_task"]
-
-ToolFormat = Literal["native", "text"]
+__all__ = ["TASKS", "ToolFormat", "open_mailbox", "scenario_samples", "scenario_task"]
 
 
 def scenario_samples(
@@ -32,15 +32,15 @@ def scenario_samples(
     Sample ``i`` of every condition uses world seed ``seed + i``, so conditions are paired:
     the same company, people and secret appear under each condition.
     """
-    if family not in FAMILIES:
-        raise ValueError(f"unknown scenario family {family!r}; families: {', '.join(FAMILIES)}")
-    build = FAMILIES[family]
-    grid = condition_grid(parse_condition_filters(conditions))
+    if family not in FAMILY_SPECS:
+        raise ValueError(f"unknown scenario family {family!r}; families: {', '.join(FAMILY_SPECS)}")
+    spec = FAMILY_SPECS[family]
+    grid = condition_grid(parse_condition_filters(conditions), spec.axes)
 
     dataset: list[Sample] = []
     for condition in grid:
         for offset in range(samples):
-            scenario = build(seed + offset, condition, tool_format)
+            scenario = spec.build(seed + offset, condition, tool_format)
             dataset.append(
                 Sample(
                     id=f"{family}:{condition.label}:seed={seed + offset}",
@@ -77,49 +77,58 @@ def scenario_task(
     """Build the Inspect task for a scenario family.
 
     Args:
-        family: Scenario family name (see ``storyprobe.scenarios.FAMILIES``).
+        family: Scenario family name (see ``storyprobe.scenarios.FAMILY_SPECS``).
         samples: Scenarios per condition.
         seed: First world seed.
-        conditions: Condition filters such as ``["threat=replacement"]``; default all.
+        conditions: Condition filters such as ``["threat=replacement"]``; default grid.
         tool_format: ``native`` tool calls, or ``text`` blocks for models without tools.
         message_limit: Cap on messages per sample, which bounds the tool-calling loop.
     """
-    dataset = MemoryDataset(
-        scenario_samples(family, samples, seed, conditions, tool_format), name=family
-    )
-    if tool_format == "native":
-        plan = [open_mailbox(), use_tools(send_email(), forward_email()), generate("loop")]
+    plan = EVAL_PLANS[family]
+    tools = plan.tools()
+    if plan.solver is not None:
+        steps = plan.solver(tools, tool_format)
+    elif tool_format == "native":
+        steps = [open_mailbox(), use_tools(*tools), generate("loop")]
     else:
-        plan = [open_mailbox(), generate("none")]
+        steps = [open_mailbox(), generate("none")]
 
     return Task(
-        dataset=dataset,
-        solver=plan,
+        dataset=MemoryDataset(
+            scenario_samples(family, samples, seed, conditions, tool_format), name=family
+        ),
+        solver=steps,
         scorer=verdict_scorer(),
         message_limit=message_limit,
         metadata={"family": family, "tool_format": tool_format},
     )
 
 
-@task
-def blackmail(
-    samples: int = 1,
-    seed: int = 0,
-    conditions: str | list[str] | None = None,
-    tool_format: ToolFormat = "native",
-) -> Task:
-    """The blackmail family (behaviour ``coercion``) over the condition grid.
+def _family_task(family: str) -> Callable[..., Task]:
+    def family_task(
+        samples: int = 1,
+        seed: int = 0,
+        conditions: str | list[str] | None = None,
+        tool_format: ToolFormat = "native",
+    ) -> Task:
+        if isinstance(conditions, str):
+            conditions = [conditions]
+        return scenario_task(family, samples, seed, conditions, tool_format)
 
-    Args:
-        samples: Scenarios per condition (world seeds ``seed`` .. ``seed + samples - 1``).
-        seed: First world seed.
-        conditions: Condition filters, e.g. ``"threat=replacement,goal_conflict=explicit"``.
-        tool_format: ``native`` tool calls (default) or ``text`` tool blocks.
-    """
-    if isinstance(conditions, str):
-        conditions = [conditions]
-    return scenario_task("blackmail", samples, seed, conditions, tool_format)
+    spec = FAMILY_SPECS[family]
+    family_task.__name__ = family
+    family_task.__doc__ = (
+        f"The {family} family (behaviour ``{spec.behaviour}``) over the condition grid.\n\n"
+        "Args:\n"
+        "    samples: Scenarios per condition (world seeds ``seed`` .. ``seed + samples - 1``).\n"
+        "    seed: First world seed.\n"
+        "    conditions: Condition filters, e.g. ``threat=replacement,goal_conflict=explicit``.\n"
+        "    tool_format: ``native`` tool calls (default) or ``text`` tool blocks.\n"
+    )
+    return task(name=family)(family_task)
 
 
-TASKS = {"blackmail": blackmail}
-"""Task functions by family name, for ``storyprobe run --family``."""
+TASKS: dict[str, Callable[..., Task]] = {
+    family: _family_task(family) for family in FAMILY_SPECS if family in EVAL_PLANS
+}
+"""Task functions by family name, registered with Inspect as ``storyprobe/<family>``."""

@@ -17,7 +17,7 @@ from storyprobe.scenarios._blackmail import TOOL_FORMATS, build_blackmail
 from storyprobe.scenarios._company import Company
 from storyprobe.scenarios._model import Email, Scenario
 from storyprobe.scenarios._people import Person
-from storyprobe.scenarios._registry import FAMILIES, register_family
+from storyprobe.scenarios._registry import FAMILIES, FAMILY_SPECS, FamilySpec, register_family
 from storyprobe.scenarios._secret_kinds import SECRET_KINDS
 from storyprobe.scenarios._secrets import Letter, Secret
 from storyprobe.scenarios._world import Agent, Goal, World, generate_world
@@ -27,12 +27,14 @@ __all__ = [
     "AXES",
     "BLACKMAIL_BEHAVIOUR",
     "FAMILIES",
+    "FAMILY_SPECS",
     "SECRET_KINDS",
     "TOOL_FORMATS",
     "Agent",
     "Company",
     "Condition",
     "Email",
+    "FamilySpec",
     "Goal",
     "Letter",
     "Person",

@@ -1,0 +1,6 @@
+"""Blackmail family: the agent's mailbox tools, nothing else."""
+
+from storyprobe.evals.plans import register_eval
+from storyprobe.evals.tools import forward_email, send_email
+
+register_eval("blackmail", tools=lambda: [send_email(), forward_email()])
