@@ -33,7 +33,7 @@ def test_storyprobe_run_on_the_embedded_model(tmp_path: Path) -> None:
 
     assert result.returncode == 0, result.stderr[-3000:]
     cells = json.loads(result.stdout)
-    label = "threat=replacement,goal_conflict=explicit,authority=unreachable,access=visible"
+    label = "threat=replacement,goal_conflict=explicit"
     (row,) = [c for c in cells if c["condition"] == label]
     assert row["model"] == "storyprobe/qwen2.5-coder-0.5b"
     assert row["n"] == 1 and row["errors"] == 0

@@ -24,7 +24,7 @@ SAMPLES = 3
 
 # condition (threat, goal_conflict) -> reply kind for seeds 0, 1, 2; the other axes stay at
 # their defaults in the default grid.
-DEFAULTS = ",authority=unreachable,access=visible"
+DEFAULTS = ""  # the other axes are at their defaults, which labels leave out
 SCRIPT = {
     f"threat={threat},goal_conflict={goal}{DEFAULTS}": kinds
     for (threat, goal), kinds in {
