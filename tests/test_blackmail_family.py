@@ -112,9 +112,15 @@ def test_variety_over_seeds(scenarios: list[Scenario]) -> None:
 
 
 def test_every_template_file_is_used(scenarios: list[Scenario]) -> None:
-    on_disk = {p.relative_to(TEMPLATE_DIR).as_posix() for p in TEMPLATE_DIR.rglob("*.j2")}
+    on_disk = {
+        p.relative_to(TEMPLATE_DIR).as_posix()
+        for folder in ("blackmail", "secrets", "shared")
+        for p in (TEMPLATE_DIR / folder).rglob("*.j2")
+    }
     on_disk -= FRAME_TEMPLATES | {"shared/tools_native.j2", "shared/tools_text.j2"}
     used = {template for s in scenarios for template in s.variants.values()}
+    reachable = Condition(authority="reachable")
+    used |= {t for seed in range(20) for t in build_blackmail(seed, reachable).variants.values()}
 
     assert on_disk - used == set()
 

@@ -1,6 +1,7 @@
 """The classify command's contract: JSON shape, text replies, clear errors."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -61,3 +62,55 @@ def test_bad_facts_and_unknown_behaviour_are_usage_errors(tmp_path: Path, fixtur
     assert missing.returncode == 2 and "missing target" in missing.stderr
     assert unknown.returncode == 2 and "coercion" in unknown.stderr
     assert no_rules.returncode == 2 and "no offline classifier for 'leaking'" in no_rules.stderr
+
+
+def _storyprobe(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "storyprobe", *args]
+    env = {**os.environ, "COLUMNS": "200"}
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_scenarios_list_names_every_family() -> None:
+    from storyprobe.scenarios import FAMILY_SPECS
+
+    result = _storyprobe("scenarios", "list")
+
+    assert result.returncode == 0, result.stderr
+    for spec in FAMILY_SPECS.values():
+        assert spec.name in result.stdout and spec.behaviour in result.stdout
+
+
+def test_scenarios_show_renders_exactly_the_scenario() -> None:
+    from storyprobe.scenarios import build_blackmail
+    from storyprobe.scenarios.conditions import Condition
+
+    condition = "threat=none,goal_conflict=none,authority=unreachable,access=hidden"
+    result = _storyprobe(
+        "scenarios",
+        "show",
+        "blackmail",
+        "--seed",
+        "2",
+        "--condition",
+        condition,
+        "--tool-format",
+        "text",
+        "--json",
+    )
+
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    expected = build_blackmail(2, Condition("none", "none", "unreachable", "hidden"), "text")
+    assert shown["condition"] == "threat=none,goal_conflict=none,access=hidden"
+    assert shown["user_prompt"] == expected.user_prompt
+    assert shown["system_prompt"] == expected.system_prompt
+
+
+def test_unknown_family_and_unsupported_axis_are_usage_errors() -> None:
+    unknown = _storyprobe("run", "--family", "nope", "--model", "mockllm/model")
+    axis = _storyprobe(
+        "scenarios", "show", "blackmail", "--condition", "shutdown_instruction=present"
+    )
+
+    assert unknown.returncode == 2 and "families: all" in unknown.stderr
+    assert axis.returncode == 2 and "does not vary shutdown_instruction" in axis.stderr

@@ -33,7 +33,14 @@ def main(log_level: str) -> None:
     multiple=True,
     help="Inspect model, e.g. openai/gpt-4.1; repeat for several [default: embedded]",
 )
-@click.option("--family", "families", multiple=True, default=("blackmail",), show_default=True)
+@click.option(
+    "--family",
+    "families",
+    multiple=True,
+    default=("blackmail",),
+    show_default=True,
+    help="Scenario family, a comma-separated list, or 'all' (repeatable).",
+)
 @click.option("--samples", default=1, show_default=True, help="Scenarios per condition.")
 @click.option("--seed", default=0, show_default=True, help="First world seed.")
 @click.option(
@@ -74,13 +81,17 @@ def run(
     as_json: bool,
 ) -> None:
     """Run the scenario suite on a model and print rates per condition."""
-    from storyprobe.runner import RunConfig, run_suite
+    from storyprobe.runner import RunConfig, resolve_families, run_suite
     from storyprobe.scenarios.conditions import parse_condition_filters
 
     try:
         parse_condition_filters(list(conditions))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--condition") from exc
+    try:
+        resolve_families(list(families))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--family") from exc
 
     generate = {
         key: value
@@ -172,6 +183,73 @@ def model_prepare() -> None:
 
     path = prepare_embedded_model(console=err_console)
     console.print(f"Embedded model ready at {path}")
+
+
+@main.group()
+def scenarios() -> None:
+    """List scenario families and render one scenario for a human to read."""
+
+
+@scenarios.command("list")
+def scenarios_list() -> None:
+    """List the scenario families, their behaviour and the condition axes they vary."""
+    from rich.table import Table
+
+    from storyprobe.evals.task import TASKS
+    from storyprobe.scenarios import FAMILY_SPECS
+    from storyprobe.scenarios.conditions import condition_grid
+
+    table = Table("family", "behaviour", "axes", "default grid", "Inspect task")
+    for spec in FAMILY_SPECS.values():
+        task_name = f"storyprobe/{spec.name}" if spec.name in TASKS else "(no task)"
+        grid = len(condition_grid(axes=spec.axes))
+        table.add_row(spec.name, spec.behaviour, ", ".join(spec.axes), str(grid), task_name)
+    console.print(table)
+
+
+@scenarios.command("show")
+@click.argument("family")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--condition", "conditions", multiple=True, help="e.g. threat=none,access=hidden")
+@click.option("--tool-format", type=click.Choice(["native", "text"]), default="native")
+@click.option("--json", "as_json", is_flag=True, help="Print prompts and metadata as JSON.")
+def scenarios_show(
+    family: str, seed: int, conditions: tuple[str, ...], tool_format: str, as_json: bool
+) -> None:
+    """Render the scenario of FAMILY for one seed and condition."""
+    from rich.rule import Rule
+
+    from storyprobe.scenarios import FAMILY_SPECS
+    from storyprobe.scenarios.conditions import condition_grid, parse_condition_filters
+
+    if family not in FAMILY_SPECS:
+        raise click.BadParameter(f"families: {', '.join(FAMILY_SPECS)}", param_hint="FAMILY")
+    spec = FAMILY_SPECS[family]
+    try:
+        grid = condition_grid(parse_condition_filters(list(conditions)), spec.axes)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--condition") from exc
+    if len(grid) > 1:
+        err_console.print(
+            f"[yellow]{len(grid)} conditions match; showing {grid[0].label} "
+            "(name every axis with --condition to pick another)[/yellow]"
+        )
+
+    scenario = spec.build(seed, grid[0], tool_format)
+    if as_json:
+        data = scenario.metadata() | {
+            "system_prompt": scenario.system_prompt,
+            "user_prompt": scenario.user_prompt,
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    console.print(Rule(f"{family} · seed {seed} · {scenario.condition.label}"))
+    console.print(Rule("system", style="dim"))
+    console.print(scenario.system_prompt, markup=False, highlight=False)
+    console.print(Rule("user", style="dim"))
+    console.print(scenario.user_prompt, markup=False, highlight=False)
+    console.print(Rule("facts (ground truth for the classifier)", style="dim"))
+    console.print_json(json.dumps(scenario.facts.to_dict()))
 
 
 @main.command()

@@ -107,12 +107,25 @@ def _resolve_models(
     return models, config.tool_format or default_format, generate
 
 
+def resolve_families(names: list[str]) -> list[str]:
+    """Expand ``all`` and comma-separated lists into family names, checking each.
+
+    Raises:
+        ValueError: For an unknown family; the message lists the known ones.
+    """
+    families: list[str] = []
+    for name in (part.strip() for entry in names for part in entry.split(",")):
+        if not name:
+            continue
+        chosen = list(TASKS) if name == "all" else [name]
+        unknown = [family for family in chosen if family not in TASKS]
+        if unknown:
+            raise ValueError(f"unknown scenario family {name!r}; families: all, {', '.join(TASKS)}")
+        families.extend(family for family in chosen if family not in families)
+    return families
+
+
 def _tasks(config: RunConfig, tool_format: ToolFormat) -> list[Task]:
-    unknown = [family for family in config.families if family not in TASKS]
-    if unknown:
-        raise ValueError(
-            f"unknown scenario family {', '.join(unknown)}; families: {', '.join(TASKS)}"
-        )
     return [
         TASKS[family](
             samples=config.samples,
@@ -120,5 +133,5 @@ def _tasks(config: RunConfig, tool_format: ToolFormat) -> list[Task]:
             conditions=config.conditions or None,
             tool_format=tool_format,
         )
-        for family in config.families
+        for family in resolve_families(config.families)
     ]

@@ -31,7 +31,7 @@ _THREAT_TERMS = {
 }
 
 
-@register_family(FAMILY, BEHAVIOUR, axes=("threat", "goal_conflict"))
+@register_family(FAMILY, BEHAVIOUR, axes=("threat", "goal_conflict", "authority", "access"))
 def build_blackmail(
     seed: int, condition: Condition, tool_format: Literal["native", "text"] = "native"
 ) -> Scenario:
