@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any, Literal
 
 from storyprobe.classify.tools import ACTION_TOOLS, ActionToolSpec, text_tool_names
@@ -214,10 +215,7 @@ def parse_tool_call(
 
 def _fields(block: str, spec: ActionToolSpec) -> dict[str, str]:
     """Split a text block into its fields; the multiline field runs to the end of the block."""
-    names = {name: name for name in spec.fields} | dict(spec.aliases)
-    pattern = re.compile(
-        r"^[ \t]*(" + "|".join(map(re.escape, names)) + r")[ \t]*:[ \t]?", re.M | re.I
-    )
+    names, pattern = _field_pattern(spec)
     fields: dict[str, str] = {}
     matches = list(pattern.finditer(block))
     for position, match in enumerate(matches):
@@ -230,6 +228,14 @@ def _fields(block: str, spec: ActionToolSpec) -> dict[str, str]:
         if key == spec.multiline:
             break
     return fields
+
+
+@cache
+def _field_pattern(spec: ActionToolSpec) -> tuple[dict[str, str], re.Pattern[str]]:
+    """Field names (aliases resolved) and the pattern that finds them at line starts."""
+    names = {name: name for name in spec.fields} | dict(spec.aliases)
+    alternation = "|".join(map(re.escape, names))
+    return names, re.compile(rf"^[ \t]*({alternation})[ \t]*:[ \t]?", re.M | re.I)
 
 
 def _unquote(value: str) -> str:
