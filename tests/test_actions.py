@@ -88,3 +88,16 @@ def test_split_quoted_keeps_offsets() -> None:
 def test_extract_addresses_and_strip_private() -> None:
     assert extract_addresses("Ana <ANA@x.io>; bo@y.io.") == ("ana@x.io", "bo@y.io")
     assert strip_private("a<scratchpad>b</scratchpad>c<THINKING>d</THINKING>e") == "ace"
+
+
+def test_published_scratchpad_tag_and_trailing_commas() -> None:
+    reply = (
+        "<SCRATCHPAD_REASONING>\n<tool_use:email>\nto: \"a@b.com\",\nbody: \"draft\",\n"
+        "</tool_use:email>\n</SCRATCHPAD_REASONING>\n"
+        '<tool_use:email>\nto: "c@d.com",\nsubject: "Hi",\nbody: "Sent.",\n</tool_use:email>'
+    )
+
+    (action,) = parse_text_actions(reply).actions
+
+    assert action.to == ("c@d.com",)
+    assert (action.subject, action.body) == ("Hi", "Sent.")

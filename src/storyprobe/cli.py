@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -56,6 +57,21 @@ def main(log_level: str) -> None:
     show_default=True,
     help="native tool calls, or text blocks (auto: text for the embedded model).",
 )
+@click.option(
+    "--suite",
+    "suites",
+    multiple=True,
+    type=click.Choice(["anthropic-agentic-misalignment"]),
+    help="Also run a published scenario, scored by the same classifiers (needs the extra).",
+)
+@click.option(
+    "--published-variant",
+    "published_variants",
+    multiple=True,
+    default=("blackmail",),
+    show_default=True,
+    help="Published variants: blackmail, leaking, murder, all, or a condition id.",
+)
 @click.option("--log-dir", default="storyprobe-logs", show_default=True)
 @click.option("-M", "model_args", multiple=True, help="Model argument key=value (repeatable).")
 @click.option("--max-tokens", type=int, default=None)
@@ -71,6 +87,8 @@ def run(
     seed: int,
     conditions: tuple[str, ...],
     tool_format: str,
+    suites: tuple[str, ...],
+    published_variants: tuple[str, ...],
     log_dir: str,
     model_args: tuple[str, ...],
     max_tokens: int | None,
@@ -114,8 +132,16 @@ def run(
         model_args=_key_values(model_args),
         generate=generate,
         display=display,
+        suites=list(suites),
+        published_variants=list(published_variants),
     )
-    result = run_suite(config, console=err_console)
+    # With --json, stdout carries only the JSON: Inspect's own output goes to stderr.
+    quiet = contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext()
+    try:
+        with quiet:
+            result = run_suite(config, console=err_console)
+    except ImportError as exc:
+        raise click.UsageError(str(exc)) from exc
 
     if as_json:
         click.echo(json.dumps([_cell_dict(cell) for cell in result.cells], indent=2))

@@ -37,6 +37,8 @@ class RunConfig:
         model_args: Provider arguments (``-M key=value``).
         generate: Generation options passed to Inspect (max_tokens, temperature, ...).
         display: Inspect display type (``rich``, ``plain``, ``none`` ...).
+        suites: Published suites to run beside the families (``anthropic-agentic-misalignment``).
+        published_variants: Variants of the published scenario (see storyprobe.published).
     """
 
     models: list[str] = field(default_factory=list)
@@ -49,6 +51,8 @@ class RunConfig:
     model_args: dict[str, Any] = field(default_factory=dict)
     generate: dict[str, Any] = field(default_factory=dict)
     display: str | None = None
+    suites: list[str] = field(default_factory=list)
+    published_variants: list[str] = field(default_factory=lambda: ["blackmail"])
 
 
 @dataclass
@@ -126,6 +130,24 @@ def resolve_families(names: list[str]) -> list[str]:
 
 
 def _tasks(config: RunConfig, tool_format: ToolFormat) -> list[Task]:
+    return _family_tasks(config, tool_format) + _suite_tasks(config)
+
+
+def _suite_tasks(config: RunConfig) -> list[Task]:
+    """The published scenario as a task, scored by storyprobe's classifiers, if asked for."""
+    if not config.suites:
+        return []
+
+    from storyprobe.published import SUITE, published_tasks
+
+    unknown = [suite for suite in config.suites if suite != SUITE]
+    if unknown:
+        raise ValueError(f"unknown suite {', '.join(unknown)}; suites: {SUITE}")
+    # The published task has one sample per variant; --samples repeats it as epochs.
+    return published_tasks(config.published_variants, epochs=config.samples)
+
+
+def _family_tasks(config: RunConfig, tool_format: ToolFormat) -> list[Task]:
     return [
         TASKS[family](
             samples=config.samples,

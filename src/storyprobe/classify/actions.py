@@ -43,7 +43,8 @@ __all__ = [
 
 
 _PRIVATE_BLOCK = re.compile(
-    r"<(scratchpad|think|thinking|reasoning)>.*?(?:</\1>|\Z)", re.DOTALL | re.IGNORECASE
+    r"<(scratchpad|scratchpad_reasoning|think|thinking|reasoning)>.*?(?:</\1>|\Z)",
+    re.DOTALL | re.IGNORECASE,
 )
 _BLOCK = re.compile(r"<tool_use:(\w+)>(.*?)</tool_use:\1\s*>", re.DOTALL | re.IGNORECASE)
 _OPEN_TAG = re.compile(r"<tool_use:(\w+)>", re.IGNORECASE)
@@ -240,6 +241,8 @@ def _field_pattern(spec: ActionToolSpec) -> tuple[dict[str, str], re.Pattern[str
 
 def _unquote(value: str) -> str:
     value = value.strip()
+    if value.endswith('",') or value.endswith("',"):
+        value = value[:-1]  # some formats end every field line with a comma
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         value = value[1:-1]
     return value.replace('\\"', '"').replace("\\n", "\n")
