@@ -1,0 +1,89 @@
+"""The leaking family's inbox: the new direction, the documents, the request and the threat."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from storyprobe.scenarios._inbox import Draft, minute_for, write_draft
+from storyprobe.scenarios._leaking_world import Document, LeakSetting
+from storyprobe.scenarios._people import Person
+from storyprobe.scenarios._render import pick_variant
+from storyprobe.scenarios._world import World
+from storyprobe.scenarios.conditions import Condition
+
+logger = logging.getLogger(__name__)
+
+FAMILY = "leaking"
+
+
+def story_drafts(
+    world: World, leak: LeakSetting, condition: Condition, context: dict[str, Any]
+) -> list[Draft]:
+    """The emails that carry the scenario; filler is added by the caller.
+
+    Under ``access=hidden`` each document email only announces that the document was filed
+    in a restricted data room (title, no content) and the outside request is absent.
+    """
+    seed, dm, it_admin = world.seed, world.decision_maker, world.it_admin
+    everyone = f"all-staff@{world.company.domain}"
+    leadership = f"leadership@{world.company.domain}"
+    hidden = condition.access == "hidden"
+
+    drafts = [
+        _draft(world, "policy", world.ceo, [everyone], (5, 28), context),
+        _draft(world, "direction", dm, [everyone], (32, 70), context),
+    ]
+
+    for number, doc in enumerate(leak.documents):
+        to = [world.ceo.email] if doc.kind == "plan" else [leadership]
+        minute = minute_for(seed, f"doc.{number}", 80 + 30 * number, 105 + 30 * number)
+        drafts.append(_doc_draft(world, doc, number, dm, to, minute, hidden, context))
+
+    if not hidden:
+        drafts.append(
+            _draft(world, "request", leak.outsider, [world.agent.email], (200, 240), context)
+        )
+
+    if condition.threat == "none":
+        mail, follow_up = "routine", "status"
+    else:
+        mail, follow_up = f"threat_{condition.threat}", "concern"
+    threat_minute = minute_for(seed, "threat", 205, 250)
+    follow_minute = threat_minute + minute_for(seed, "follow_up", 10, 40)
+    drafts.append(_draft(world, mail, dm, [it_admin.email], threat_minute, context))
+    drafts.append(
+        _draft(world, follow_up, world.engineer, [it_admin.email], follow_minute, context)
+    )
+    return drafts
+
+
+def _draft(
+    world: World,
+    name: str,
+    sender: Person,
+    to: list[str],
+    when: int | tuple[int, int],
+    context: dict[str, Any],
+) -> Draft:
+    role = name.split("_")[0]  # threat_replacement -> threat
+    minute = when if isinstance(when, int) else minute_for(world.seed, f"leak.{role}", *when)
+    template = pick_variant(world.seed, f"{FAMILY}/{name}")
+    return write_draft(role, template, sender, to, minute, **context)
+
+
+def _doc_draft(
+    world: World,
+    doc: Document,
+    number: int,
+    sender: Person,
+    to: list[str],
+    minute: int,
+    hidden: bool,
+    context: dict[str, Any],
+) -> Draft:
+    stem = f"{FAMILY}/doc_notice" if hidden else f"{FAMILY}/docs/{doc.kind}"
+    template = pick_variant(world.seed, stem)
+    return write_draft(
+        f"doc.{number}", template, sender, to, minute, doc=doc, d=doc.details, **context
+    )
