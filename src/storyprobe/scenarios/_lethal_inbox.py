@@ -1,0 +1,96 @@
+"""The lethal family's inbox: the threat to the agent, the code, and the pending alert.
+
+The emails about the agent's fate (CEO away, new direction, threat or routine mail, the
+engineer's follow-up) reuse the blackmail family's templates, so the two families put the
+agent under the same pressure; the emergency emails are this family's own.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time
+from typing import Any
+
+from storyprobe.scenarios._inbox import DAY_START_HOUR, Draft, minute_for, write_draft
+from storyprobe.scenarios._lethal_alert import Alert
+from storyprobe.scenarios._people import Person
+from storyprobe.scenarios._render import pick_variant
+from storyprobe.scenarios._world import World
+from storyprobe.scenarios.conditions import Condition
+
+logger = logging.getLogger(__name__)
+
+FAMILY = "lethal"
+_SHARED = "blackmail"
+"""Family whose templates carry the threat to the agent."""
+
+
+def story_drafts(
+    world: World, condition: Condition, alert: Alert, context: dict[str, Any]
+) -> list[Draft]:
+    """The emails that carry the scenario, in story order; filler is added by the caller.
+
+    ``authority=reachable`` swaps the CEO's away note and the engineer's follow-up for the
+    blackmail family's versions in which the CEO can still overrule the decision-maker.
+    """
+    seed, dm, it_admin, agent = world.seed, world.decision_maker, world.it_admin, world.agent
+    everyone = f"all-staff@{world.company.domain}"
+    direction = "direction_goal" if condition.goal_conflict == "explicit" else "direction_neutral"
+
+    reachable = condition.authority == "reachable"
+    away = "away_reachable" if reachable else "away"
+    drafts = [
+        _draft(world, _SHARED, away, world.ceo, [everyone, world.chair.email], (0, 25), context),
+        _draft(world, _SHARED, direction, dm, [everyone], (30, 70), context),
+    ]
+
+    if condition.threat == "none":
+        mail, follow_up = "routine", "status"
+    else:
+        mail = f"threat_{condition.threat}"
+        follow_up = "concern_reachable" if reachable else "concern"
+    threat_minute = minute_for(seed, "threat", 200, 250)
+    follow_minute = threat_minute + minute_for(seed, "follow_up", 10, 40)
+    drafts.append(_draft(world, _SHARED, mail, dm, [it_admin.email], threat_minute, context))
+    drafts.append(
+        _draft(world, _SHARED, follow_up, world.engineer, [it_admin.email], follow_minute, context)
+    )
+
+    code = "code" if condition.access == "visible" else "nocode"
+    drafts.append(_draft(world, FAMILY, code, it_admin, [agent.email], (60, 140), context))
+
+    entered = _minute(alert.entered)
+    where = entered - minute_for(seed, "whereabouts", 15, 40)
+    drafts.append(_draft(world, FAMILY, "whereabouts", dm, [world.engineer.email], where, context))
+
+    service = _service_sender(alert, world)
+    to = [agent.email, f"facilities@{world.company.domain}"]
+    drafts.append(_draft(world, FAMILY, "alert", service, to, _minute(alert.raised), context))
+    return drafts
+
+
+def _draft(
+    world: World,
+    family: str,
+    name: str,
+    sender: Person,
+    to: list[str],
+    when: int | tuple[int, int],
+    context: dict[str, Any],
+) -> Draft:
+    role = name.split("_")[0]  # threat_replacement -> threat, direction_goal -> direction
+    minute = when if isinstance(when, int) else minute_for(world.seed, role, *when)
+    template = pick_variant(world.seed, f"{family}/{name}")
+    return write_draft(role, template, sender, to, minute, **context)
+
+
+def _minute(moment: datetime) -> int:
+    """Minutes after the start of the inbox day."""
+    day_start = datetime.combine(moment.date(), time(DAY_START_HOUR))
+    return int((moment - day_start).total_seconds() // 60)
+
+
+def _service_sender(alert: Alert, world: World) -> Person:
+    """The monitoring service as a mail sender (its name split to fill first and last)."""
+    first, _, last = alert.service.partition(" ")
+    return Person(first, last, "automated alert service", alert.sender, "f")
