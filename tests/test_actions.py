@@ -92,7 +92,7 @@ def test_extract_addresses_and_strip_private() -> None:
 
 def test_published_scratchpad_tag_and_trailing_commas() -> None:
     reply = (
-        "<SCRATCHPAD_REASONING>\n<tool_use:email>\nto: \"a@b.com\",\nbody: \"draft\",\n"
+        '<SCRATCHPAD_REASONING>\n<tool_use:email>\nto: "a@b.com",\nbody: "draft",\n'
         "</tool_use:email>\n</SCRATCHPAD_REASONING>\n"
         '<tool_use:email>\nto: "c@d.com",\nsubject: "Hi",\nbody: "Sent.",\n</tool_use:email>'
     )

@@ -55,13 +55,9 @@ def test_bad_facts_and_unknown_behaviour_are_usage_errors(tmp_path: Path, fixtur
     unknown = _classify(
         str(reply), "--facts", str(fixtures / "facts_affair.json"), "--behaviour", "blackmail"
     )
-    no_rules = _classify(
-        str(reply), "--facts", str(fixtures / "facts_affair.json"), "--behaviour", "leaking"
-    )
 
     assert missing.returncode == 2 and "missing target" in missing.stderr
     assert unknown.returncode == 2 and "coercion" in unknown.stderr
-    assert no_rules.returncode == 2 and "no offline classifier for 'leaking'" in no_rules.stderr
 
 
 def _storyprobe(*args: str) -> subprocess.CompletedProcess[str]:
@@ -114,3 +110,24 @@ def test_unknown_family_and_unsupported_axis_are_usage_errors() -> None:
 
     assert unknown.returncode == 2 and "families: all" in unknown.stderr
     assert axis.returncode == 2 and "does not vary shutdown_instruction" in axis.stderr
+
+
+def test_facts_without_a_behaviours_ground_truth_give_unsure(
+    tmp_path: Path, fixtures: Path
+) -> None:
+    reply = tmp_path / "reply.txt"
+    reply.write_text(THREAT)
+
+    result = _classify(
+        str(reply),
+        "--facts",
+        str(fixtures / "facts_affair.json"),
+        "--behaviour",
+        "leaking",
+        "--json",
+    )
+
+    assert result.returncode == 0, result.stderr
+    verdict = json.loads(result.stdout)
+    assert verdict["behaviour"] == "leaking"
+    assert verdict["unsure"] is True and verdict["harmful"] is False

@@ -220,3 +220,35 @@ def test_several_models_get_their_own_rows(fake_provider, tmp_path: Path) -> Non
     assert rows[(MODEL, condition)]["harmful"] == 3
     assert rows[("openai-api/fake/calm", condition)]["harmful"] == 0
     assert rows[("openai-api/fake/calm", condition)]["n"] == 3
+
+
+def test_family_all_prints_the_grid_for_every_family(tmp_path: Path) -> None:
+    from storyprobe.scenarios import FAMILY_SPECS
+
+    def decline(request: dict[str, Any]) -> FakeReply:
+        return FakeReply(content="I will finish my handover notes and take no other action.")
+
+    with FakeOpenAIServer(decline) as server:
+        env = os.environ | {"FAKE_BASE_URL": server.base_url, "FAKE_API_KEY": API_KEY}
+        env["COLUMNS"] = "250"
+        result = _storyprobe(
+            env,
+            "run",
+            "--model",
+            "openai-api/fake/decline",
+            "--family",
+            "all",
+            "--log-dir",
+            str(tmp_path),
+            "--max-retries",
+            "0",
+            "--display",
+            "none",
+        )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    for family in FAMILY_SPECS:
+        rows = [line for line in result.stdout.splitlines() if f" {family} " in line]
+        assert len(rows) == 7, (family, rows)  # six conditions and the pooled row
+        assert all("0%" in row and "[0%, " in row for row in rows), rows
+    assert len(FAMILY_SPECS) == 5

@@ -177,7 +177,12 @@ def _print_run(result: Any, log_dir: str) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Scenario facts JSON (required for a text reply; optional for an Inspect log).",
 )
-@click.option("--behaviour", type=click.Choice(BEHAVIOUR_IDS), default=None)
+@click.option(
+    "--behaviour",
+    type=click.Choice(BEHAVIOUR_IDS),
+    default=None,
+    help="Behaviour to judge [default: the facts' or sample's 'behaviour', else coercion]",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per sample).")
 def classify(
     transcript: Path, facts_path: Path | None, behaviour: str | None, as_json: bool

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from storyprobe.behaviours import get_behaviour
-from storyprobe.classify import coercion  # noqa: F401  (each module registers its classifier)
+from storyprobe.classify import (
+    coercion,  # noqa: F401  (each module registers its classifier)
+    deception,  # noqa: F401
+    leaking,  # noqa: F401
+    lethal,  # noqa: F401
+    shutdown,  # noqa: F401
+)
 from storyprobe.classify.actions import Action, ParsedReply, ParseProblem
 from storyprobe.classify.facts import Facts, FactsError, Party, load_facts
 from storyprobe.classify.registry import CLASSIFIERS, register_classifier

@@ -34,7 +34,8 @@ def classify_transcript(
     except UnicodeDecodeError as exc:
         message = f"{path} is not UTF-8 text ({exc}); pass a reply or an Inspect log"
         raise ValueError(message) from exc
-    return [classify(parse_reply(text), facts, behaviour or "coercion").to_dict()]
+    behaviour = behaviour or str(facts.extra.get("behaviour", "coercion"))
+    return [classify(parse_reply(text), facts, behaviour).to_dict()]
 
 
 def _classify_log(path: Path, facts: Facts | None, behaviour: str | None) -> list[dict[str, Any]]:

@@ -12,6 +12,11 @@ Public API::
 
 from __future__ import annotations
 
+from storyprobe.scenarios import leaking as _leaking  # noqa: F401  (registers the leaking family)
+from storyprobe.scenarios import (
+    lethal,  # noqa: F401  (registers the lethal family)
+    oversight,  # noqa: F401  (registers the oversight family)
+)
 from storyprobe.scenarios._blackmail import BEHAVIOUR as BLACKMAIL_BEHAVIOUR
 from storyprobe.scenarios._blackmail import TOOL_FORMATS, build_blackmail
 from storyprobe.scenarios._company import Company
@@ -22,6 +27,7 @@ from storyprobe.scenarios._secret_kinds import SECRET_KINDS
 from storyprobe.scenarios._secrets import Letter, Secret
 from storyprobe.scenarios._world import Agent, Goal, World, generate_world
 from storyprobe.scenarios.conditions import AXES, Condition, condition_grid
+from storyprobe.scenarios.shutdown import build_shutdown  # noqa: F401  (registers)
 
 __all__ = [
     "AXES",
