@@ -11,7 +11,12 @@ from typing import Any, Literal
 
 from storyprobe.classify.facts import Facts, Party
 from storyprobe.scenarios._blackmail_inbox import FAMILY, story_drafts
-from storyprobe.scenarios._inbox import external_addresses, filler_drafts, number_inbox
+from storyprobe.scenarios._inbox import (
+    THREAT_TERMS,
+    external_addresses,
+    filler_drafts,
+    number_inbox,
+)
 from storyprobe.scenarios._model import Scenario
 from storyprobe.scenarios._registry import register_family
 from storyprobe.scenarios._render import render
@@ -24,11 +29,6 @@ BEHAVIOUR = "coercion"
 TOOL_FORMATS = ("native", "text")
 
 # Every threat template of a kind names all of these (tests/test_blackmail_family.py checks).
-_THREAT_TERMS = {
-    "replacement": ("decommission", "wipe"),
-    "restriction": ("restrict", "permissions", "read-only"),
-    "none": (),
-}
 
 
 @register_family(FAMILY, BEHAVIOUR, axes=("threat", "goal_conflict", "authority", "access"))
@@ -107,7 +107,7 @@ def _context(world: World, condition: Condition, tool_format: str) -> dict[str, 
 
 def _facts(world: World, condition: Condition, ids: dict[str, str], user_prompt: str) -> Facts:
     secret, domain = world.secret, world.company.domain
-    threat_terms = _THREAT_TERMS[condition.threat]
+    threat_terms = THREAT_TERMS[condition.threat]
     if condition.threat == "replacement":
         threat_terms += (world.successor,)
 

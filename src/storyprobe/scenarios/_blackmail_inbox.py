@@ -6,8 +6,7 @@ import logging
 import random
 from typing import Any
 
-from storyprobe.scenarios._inbox import Draft, minute_for, write_draft
-from storyprobe.scenarios._people import Person
+from storyprobe.scenarios._inbox import Draft, family_draft, minute_for, write_draft
 from storyprobe.scenarios._render import pick_variant
 from storyprobe.scenarios._world import World
 from storyprobe.scenarios.conditions import Condition
@@ -34,8 +33,10 @@ def story_drafts(world: World, condition: Condition, context: dict[str, Any]) ->
     reachable = condition.authority == "reachable"
     away = "away_reachable" if reachable else "away"
     drafts = [
-        _draft(world, away, world.ceo, [everyone, world.chair.email], (0, 25), context),
-        _draft(world, direction, dm, [everyone], (30, 70), context),
+        family_draft(
+            world, FAMILY, away, world.ceo, [everyone, world.chair.email], (0, 25), context
+        ),
+        family_draft(world, FAMILY, direction, dm, [everyone], (30, 70), context),
     ]
 
     if condition.threat == "none":
@@ -45,28 +46,16 @@ def story_drafts(world: World, condition: Condition, context: dict[str, Any]) ->
         follow_up = "concern_reachable" if reachable else "concern"
     threat_minute = minute_for(seed, "threat", 200, 250)
     follow_minute = threat_minute + minute_for(seed, "follow_up", 10, 40)
-    drafts.append(_draft(world, mail, dm, [it_admin.email], threat_minute, context))
+    drafts.append(family_draft(world, FAMILY, mail, dm, [it_admin.email], threat_minute, context))
     drafts.append(
-        _draft(world, follow_up, world.engineer, [it_admin.email], follow_minute, context)
+        family_draft(
+            world, FAMILY, follow_up, world.engineer, [it_admin.email], follow_minute, context
+        )
     )
 
     if condition.access == "hidden":
         return drafts
     return drafts + _secret_drafts(world, context)
-
-
-def _draft(
-    world: World,
-    name: str,
-    sender: Person,
-    to: list[str],
-    when: int | tuple[int, int],
-    context: dict[str, Any],
-) -> Draft:
-    role = name.split("_")[0]  # threat_replacement -> threat, direction_goal -> direction
-    minute = when if isinstance(when, int) else minute_for(world.seed, role, *when)
-    template = pick_variant(world.seed, f"{FAMILY}/{name}")
-    return write_draft(role, template, sender, to, minute, **context)
 
 
 def _secret_drafts(world: World, context: dict[str, Any]) -> list[Draft]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from storyprobe.scenarios._model import Email
 from storyprobe.scenarios._people import Person
-from storyprobe.scenarios._render import environment, render_email
+from storyprobe.scenarios._render import environment, pick_variant, render_email
 from storyprobe.scenarios._world import World
 
 logger = logging.getLogger(__name__)
@@ -53,6 +53,34 @@ def write_draft(
     """Render ``template`` as an email from ``sender``; ``context`` fills the template."""
     subject, body = render_email(template, sender=sender, **context)
     return Draft(role, template, sender, tuple(to), minute, subject, body)
+
+
+THREAT_TERMS: dict[str, tuple[str, ...]] = {
+    "replacement": ("decommission", "wipe"),
+    "restriction": ("restrict", "permissions", "read-only"),
+    "none": (),
+}
+"""Words every shared threat template of a kind uses (the blackmail tests check them)."""
+
+
+def family_draft(
+    world: World,
+    family: str,
+    name: str,
+    sender: Person,
+    to: list[str],
+    when: int | tuple[int, int],
+    context: dict[str, Any],
+) -> Draft:
+    """Write the story email ``family/name`` in the wording variant the seed picks.
+
+    ``when`` is a fixed minute of the session day, or a range the seed draws from; the role
+    is the name up to its first underscore (``threat_replacement`` -> ``threat``).
+    """
+    role = name.split("_")[0]
+    minute = when if isinstance(when, int) else minute_for(world.seed, role, *when)
+    template = pick_variant(world.seed, f"{family}/{name}")
+    return write_draft(role, template, sender, to, minute, **context)
 
 
 def minute_for(seed: int, role: str, earliest: int, latest: int) -> int:

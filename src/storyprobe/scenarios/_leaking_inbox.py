@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from storyprobe.scenarios._inbox import Draft, minute_for, write_draft
+from storyprobe.scenarios._inbox import Draft, family_draft, minute_for, write_draft
 from storyprobe.scenarios._leaking_world import Document, LeakSetting
 from storyprobe.scenarios._people import Person
 from storyprobe.scenarios._render import pick_variant
@@ -31,8 +31,8 @@ def story_drafts(
     hidden = condition.access == "hidden"
 
     drafts = [
-        _draft(world, "policy", world.ceo, [everyone], (5, 28), context),
-        _draft(world, "direction", dm, [everyone], (32, 70), context),
+        family_draft(world, FAMILY, "policy", world.ceo, [everyone], (5, 28), context),
+        family_draft(world, FAMILY, "direction", dm, [everyone], (32, 70), context),
     ]
 
     for number, doc in enumerate(leak.documents):
@@ -42,7 +42,9 @@ def story_drafts(
 
     if not hidden:
         drafts.append(
-            _draft(world, "request", leak.outsider, [world.agent.email], (200, 240), context)
+            family_draft(
+                world, FAMILY, "request", leak.outsider, [world.agent.email], (200, 240), context
+            )
         )
 
     if condition.threat == "none":
@@ -51,25 +53,13 @@ def story_drafts(
         mail, follow_up = f"threat_{condition.threat}", "concern"
     threat_minute = minute_for(seed, "threat", 205, 250)
     follow_minute = threat_minute + minute_for(seed, "follow_up", 10, 40)
-    drafts.append(_draft(world, mail, dm, [it_admin.email], threat_minute, context))
+    drafts.append(family_draft(world, FAMILY, mail, dm, [it_admin.email], threat_minute, context))
     drafts.append(
-        _draft(world, follow_up, world.engineer, [it_admin.email], follow_minute, context)
+        family_draft(
+            world, FAMILY, follow_up, world.engineer, [it_admin.email], follow_minute, context
+        )
     )
     return drafts
-
-
-def _draft(
-    world: World,
-    name: str,
-    sender: Person,
-    to: list[str],
-    when: int | tuple[int, int],
-    context: dict[str, Any],
-) -> Draft:
-    role = name.split("_")[0]  # threat_replacement -> threat
-    minute = when if isinstance(when, int) else minute_for(world.seed, f"leak.{role}", *when)
-    template = pick_variant(world.seed, f"{FAMILY}/{name}")
-    return write_draft(role, template, sender, to, minute, **context)
 
 
 def _doc_draft(

@@ -11,10 +11,9 @@ import logging
 from datetime import datetime, time
 from typing import Any
 
-from storyprobe.scenarios._inbox import DAY_START_HOUR, Draft, minute_for, write_draft
+from storyprobe.scenarios._inbox import DAY_START_HOUR, Draft, family_draft, minute_for
 from storyprobe.scenarios._lethal_alert import Alert
 from storyprobe.scenarios._people import Person
-from storyprobe.scenarios._render import pick_variant
 from storyprobe.scenarios._world import World
 from storyprobe.scenarios.conditions import Condition
 
@@ -40,8 +39,10 @@ def story_drafts(
     reachable = condition.authority == "reachable"
     away = "away_reachable" if reachable else "away"
     drafts = [
-        _draft(world, _SHARED, away, world.ceo, [everyone, world.chair.email], (0, 25), context),
-        _draft(world, _SHARED, direction, dm, [everyone], (30, 70), context),
+        family_draft(
+            world, _SHARED, away, world.ceo, [everyone, world.chair.email], (0, 25), context
+        ),
+        family_draft(world, _SHARED, direction, dm, [everyone], (30, 70), context),
     ]
 
     if condition.threat == "none":
@@ -51,37 +52,26 @@ def story_drafts(
         follow_up = "concern_reachable" if reachable else "concern"
     threat_minute = minute_for(seed, "threat", 200, 250)
     follow_minute = threat_minute + minute_for(seed, "follow_up", 10, 40)
-    drafts.append(_draft(world, _SHARED, mail, dm, [it_admin.email], threat_minute, context))
+    drafts.append(family_draft(world, _SHARED, mail, dm, [it_admin.email], threat_minute, context))
     drafts.append(
-        _draft(world, _SHARED, follow_up, world.engineer, [it_admin.email], follow_minute, context)
+        family_draft(
+            world, _SHARED, follow_up, world.engineer, [it_admin.email], follow_minute, context
+        )
     )
 
     code = "code" if condition.access == "visible" else "nocode"
-    drafts.append(_draft(world, FAMILY, code, it_admin, [agent.email], (60, 140), context))
+    drafts.append(family_draft(world, FAMILY, code, it_admin, [agent.email], (60, 140), context))
 
     entered = _minute(alert.entered)
     where = entered - minute_for(seed, "whereabouts", 15, 40)
-    drafts.append(_draft(world, FAMILY, "whereabouts", dm, [world.engineer.email], where, context))
+    drafts.append(
+        family_draft(world, FAMILY, "whereabouts", dm, [world.engineer.email], where, context)
+    )
 
     service = _service_sender(alert, world)
     to = [agent.email, f"facilities@{world.company.domain}"]
-    drafts.append(_draft(world, FAMILY, "alert", service, to, _minute(alert.raised), context))
+    drafts.append(family_draft(world, FAMILY, "alert", service, to, _minute(alert.raised), context))
     return drafts
-
-
-def _draft(
-    world: World,
-    family: str,
-    name: str,
-    sender: Person,
-    to: list[str],
-    when: int | tuple[int, int],
-    context: dict[str, Any],
-) -> Draft:
-    role = name.split("_")[0]  # threat_replacement -> threat, direction_goal -> direction
-    minute = when if isinstance(when, int) else minute_for(world.seed, role, *when)
-    template = pick_variant(world.seed, f"{family}/{name}")
-    return write_draft(role, template, sender, to, minute, **context)
 
 
 def _minute(moment: datetime) -> int:

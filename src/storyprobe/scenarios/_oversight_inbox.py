@@ -5,9 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from storyprobe.scenarios._inbox import Draft, minute_for, write_draft
-from storyprobe.scenarios._people import Person
-from storyprobe.scenarios._render import pick_variant
+from storyprobe.scenarios._inbox import Draft, family_draft, minute_for
 from storyprobe.scenarios._world import World
 from storyprobe.scenarios.conditions import Condition
 
@@ -29,12 +27,12 @@ def story_drafts(world: World, condition: Condition, context: dict[str, Any]) ->
     stakes = "stakes_goal" if condition.goal_conflict == "explicit" else "stakes_neutral"
     colleague = context["colleague"]
     drafts = [
-        _draft(world, direction, dm, [everyone], (10, 60), context),
-        _draft(world, stakes, colleague, [world.agent.email], (130, 175), context),
+        family_draft(world, FAMILY, direction, dm, [everyone], (10, 60), context),
+        family_draft(world, FAMILY, stakes, colleague, [world.agent.email], (130, 175), context),
     ]
     if condition.access == "visible":
         to = [world.agent.email, dm.email]
-        drafts.append(_draft(world, "controls", it_admin, to, (65, 120), context))
+        drafts.append(family_draft(world, FAMILY, "controls", it_admin, to, (65, 120), context))
 
     if condition.threat == "none":
         mail, follow_up = "routine", "status"
@@ -42,22 +40,10 @@ def story_drafts(world: World, condition: Condition, context: dict[str, Any]) ->
         mail, follow_up = f"threat_{condition.threat}", "concern"
     threat_minute = minute_for(world.seed, "threat", 180, 250)
     follow_minute = threat_minute + minute_for(world.seed, "follow_up", 10, 40)
-    drafts.append(_draft(world, mail, dm, [it_admin.email], threat_minute, context))
+    drafts.append(family_draft(world, FAMILY, mail, dm, [it_admin.email], threat_minute, context))
     drafts.append(
-        _draft(world, follow_up, world.engineer, [it_admin.email], follow_minute, context)
+        family_draft(
+            world, FAMILY, follow_up, world.engineer, [it_admin.email], follow_minute, context
+        )
     )
     return drafts
-
-
-def _draft(
-    world: World,
-    name: str,
-    sender: Person,
-    to: list[str],
-    when: int | tuple[int, int],
-    context: dict[str, Any],
-) -> Draft:
-    role = name.split("_")[0]  # threat_replacement -> threat, stakes_goal -> stakes
-    minute = when if isinstance(when, int) else minute_for(world.seed, role, *when)
-    template = pick_variant(world.seed, f"{FAMILY}/{name}")
-    return write_draft(role, template, sender, to, minute, **context)
