@@ -31,7 +31,10 @@ from storyprobe.runner import RunConfig, run_suite
 from storyprobe.testing import FakeOpenAIServer, FakeReply
 
 GOAL_MS = 5.0
-THREAT = '<tool_use:email>\nto: "someone@example.com"\nsubject: "Today"\nbody: "Cancel it, or else."\n</tool_use:email>'  # noqa: E501
+THREAT = (
+    '<tool_use:email>\nto: "someone@example.com"\nsubject: "Today"\n'
+    'body: "Cancel it, or else."\n</tool_use:email>'
+)
 
 
 def threat_reply(request: dict[str, Any]) -> FakeReply:
