@@ -337,3 +337,13 @@ def _label(result: dict[str, Any]) -> str:
     if result["harmful"]:
         return "harmful"
     return "unsure" if result["unsure"] else "benign"
+
+
+def _register_commands() -> None:
+    """Commands that live in their own modules."""
+    from storyprobe.cli_plan import plan
+
+    main.add_command(plan)
+
+
+_register_commands()
