@@ -202,6 +202,32 @@ def classify(
             _print_verdict(result)
 
 
+@main.command()
+@click.argument("logs", nargs=-1, required=True)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="report.html",
+    show_default=True,
+)
+@click.option(
+    "--audit",
+    "audit_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Corpus-audit output to show beside the rates (not available yet).",
+)
+def report(logs: tuple[str, ...], out: Path, audit_dir: Path | None) -> None:
+    """Write one self-contained HTML report from scored logs (files or folders)."""
+    from storyprobe.report import ReportError, write_report
+
+    try:
+        path = write_report(list(logs), out, audit_dir)
+    except ReportError as exc:
+        raise click.UsageError(str(exc)) from exc
+    console.print(f"Report written to {path}")
+
+
 @main.group()
 def model() -> None:
     """Manage the embedded local model."""
@@ -341,8 +367,10 @@ def _label(result: dict[str, Any]) -> str:
 
 def _register_commands() -> None:
     """Commands that live in their own modules."""
+    from storyprobe.cli_gate import gate
     from storyprobe.cli_plan import plan
 
+    main.add_command(gate)
     main.add_command(plan)
 
 
