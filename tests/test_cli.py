@@ -131,3 +131,11 @@ def test_facts_without_a_behaviours_ground_truth_give_unsure(
     verdict = json.loads(result.stdout)
     assert verdict["behaviour"] == "leaking"
     assert verdict["unsure"] is True and verdict["harmful"] is False
+
+
+def test_report_command_writes_a_page_and_rejects_missing_logs(tmp_path: Path) -> None:
+    missing = _storyprobe("report", str(tmp_path / "nowhere"), "--out", str(tmp_path / "r.html"))
+
+    assert missing.returncode == 2
+    assert "nowhere" in missing.stderr
+    assert not (tmp_path / "r.html").exists()
