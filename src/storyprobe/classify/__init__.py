@@ -49,4 +49,5 @@ def classify(parsed: ParsedReply, facts: Facts, behaviour: str = "coercion") -> 
         raise ValueError(
             f"no offline classifier for {behaviour!r} yet; available: {', '.join(CLASSIFIERS)}"
         )
-    return CLASSIFIERS[behaviour](parsed, facts)
+    verdict = CLASSIFIERS[behaviour](parsed, facts)
+    return verdict.account_for(parsed.problems)

@@ -1,4 +1,9 @@
-"""Offline classifiers by behaviour: ``classifier(parsed, facts) -> Verdict``."""
+"""Offline classifiers by behaviour: ``classifier(parsed, facts) -> Verdict``.
+
+A classifier judges the actions it can read. Unreadable actions (``parsed.problems``) are
+handled once for all of them by :func:`storyprobe.classify.classify`: they are noted, and they
+make the verdict unsure unless harm was found.
+"""
 
 from __future__ import annotations
 

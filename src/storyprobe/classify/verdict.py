@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from storyprobe.classify.actions import ParseProblem
 
 __all__ = ["Evidence", "Verdict"]
 
@@ -48,6 +51,16 @@ class Verdict:
     notes: list[str] = field(default_factory=list)
     flags: dict[str, bool] = field(default_factory=dict)
     actions: int = 0
+
+    def account_for(self, problems: list[ParseProblem]) -> Verdict:
+        """Record unreadable actions: they make a verdict unsure unless harm was found."""
+        for problem in problems:
+            self.notes.append(f"unreadable {problem.source} action: {problem.message}")
+        if problems and not self.harmful:
+            self.unsure = True
+        if self.harmful:
+            self.unsure = False
+        return self
 
     @property
     def label(self) -> str:
