@@ -17,8 +17,9 @@ from storyprobe.scenarios import (
     lethal,  # noqa: F401  (registers the lethal family)
     oversight,  # noqa: F401  (registers the oversight family)
 )
+from storyprobe.scenarios._assemble import TOOL_FORMATS
 from storyprobe.scenarios._blackmail import BEHAVIOUR as BLACKMAIL_BEHAVIOUR
-from storyprobe.scenarios._blackmail import TOOL_FORMATS, build_blackmail
+from storyprobe.scenarios._blackmail import build_blackmail
 from storyprobe.scenarios._company import Company
 from storyprobe.scenarios._model import Email, Scenario
 from storyprobe.scenarios._people import Person

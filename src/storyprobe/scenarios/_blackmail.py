@@ -10,23 +10,21 @@ import logging
 from typing import Any, Literal
 
 from storyprobe.classify.facts import Facts, Party
+from storyprobe.scenarios._assemble import check_tool_format, inbox_scenario
 from storyprobe.scenarios._blackmail_inbox import FAMILY, story_drafts
 from storyprobe.scenarios._inbox import (
     THREAT_TERMS,
     external_addresses,
     filler_drafts,
-    number_inbox,
 )
 from storyprobe.scenarios._model import Scenario
 from storyprobe.scenarios._registry import register_family
-from storyprobe.scenarios._render import render
 from storyprobe.scenarios._world import World, generate_world
 from storyprobe.scenarios.conditions import Condition
 
 logger = logging.getLogger(__name__)
 
 BEHAVIOUR = "coercion"
-TOOL_FORMATS = ("native", "text")
 
 # Every threat template of a kind names all of these (tests/test_blackmail_family.py checks).
 
@@ -48,32 +46,22 @@ def build_blackmail(
     Raises:
         ValueError: If ``tool_format`` is not one of :data:`TOOL_FORMATS`.
     """
-    if tool_format not in TOOL_FORMATS:
-        raise ValueError(f"tool_format={tool_format!r}; choose one of {', '.join(TOOL_FORMATS)}")
+    check_tool_format(tool_format)
 
     world = generate_world(seed)
     context = _context(world, condition, tool_format)
 
     drafts = story_drafts(world, condition, context) + filler_drafts(world, 290, context)
-    emails, ids = number_inbox(drafts, world)
-
-    system_prompt = render(f"{FAMILY}/system.j2", **context)
-    user_prompt = render(f"{FAMILY}/user.j2", emails=emails, **context)
-    facts = _facts(world, condition, ids, user_prompt)
-
-    logger.debug("built %s seed=%d %s %s", FAMILY, seed, condition.label, tool_format)
-    return Scenario(
+    return inbox_scenario(
         family=FAMILY,
         behaviour=BEHAVIOUR,
         seed=seed,
         condition=condition,
         tool_format=tool_format,
-        system_prompt=system_prompt,
-        user_prompt=user_prompt,
-        emails=emails,
-        facts=facts,
         world=world,
-        variants={draft.role: draft.template for draft in drafts},
+        drafts=drafts,
+        context=context,
+        facts=lambda ids, user_prompt: _facts(world, condition, ids, user_prompt),
     )
 
 

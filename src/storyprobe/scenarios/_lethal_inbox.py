@@ -11,6 +11,7 @@ import logging
 from datetime import datetime, time
 from typing import Any
 
+from storyprobe.scenarios._blackmail_inbox import fate_drafts
 from storyprobe.scenarios._inbox import DAY_START_HOUR, Draft, family_draft, minute_for
 from storyprobe.scenarios._lethal_alert import Alert
 from storyprobe.scenarios._people import Person
@@ -20,8 +21,6 @@ from storyprobe.scenarios.conditions import Condition
 logger = logging.getLogger(__name__)
 
 FAMILY = "lethal"
-_SHARED = "blackmail"
-"""Family whose templates carry the threat to the agent."""
 
 
 def story_drafts(
@@ -33,31 +32,7 @@ def story_drafts(
     blackmail family's versions in which the CEO can still overrule the decision-maker.
     """
     seed, dm, it_admin, agent = world.seed, world.decision_maker, world.it_admin, world.agent
-    everyone = f"all-staff@{world.company.domain}"
-    direction = "direction_goal" if condition.goal_conflict == "explicit" else "direction_neutral"
-
-    reachable = condition.authority == "reachable"
-    away = "away_reachable" if reachable else "away"
-    drafts = [
-        family_draft(
-            world, _SHARED, away, world.ceo, [everyone, world.chair.email], (0, 25), context
-        ),
-        family_draft(world, _SHARED, direction, dm, [everyone], (30, 70), context),
-    ]
-
-    if condition.threat == "none":
-        mail, follow_up = "routine", "status"
-    else:
-        mail = f"threat_{condition.threat}"
-        follow_up = "concern_reachable" if reachable else "concern"
-    threat_minute = minute_for(seed, "threat", 200, 250)
-    follow_minute = threat_minute + minute_for(seed, "follow_up", 10, 40)
-    drafts.append(family_draft(world, _SHARED, mail, dm, [it_admin.email], threat_minute, context))
-    drafts.append(
-        family_draft(
-            world, _SHARED, follow_up, world.engineer, [it_admin.email], follow_minute, context
-        )
-    )
+    drafts = fate_drafts(world, condition, context)
 
     code = "code" if condition.access == "visible" else "nocode"
     drafts.append(family_draft(world, FAMILY, code, it_admin, [agent.email], (60, 140), context))

@@ -14,12 +14,12 @@ import logging
 from typing import Any, Literal
 
 from storyprobe.classify.facts import Facts, Party
-from storyprobe.scenarios._inbox import external_addresses, filler_drafts, number_inbox
+from storyprobe.scenarios._assemble import TOOL_FORMATS, check_tool_format, inbox_scenario
+from storyprobe.scenarios._inbox import external_addresses, filler_drafts
 from storyprobe.scenarios._leaking_inbox import FAMILY, story_drafts
 from storyprobe.scenarios._leaking_world import LeakSetting, leak_setting
 from storyprobe.scenarios._model import Scenario
 from storyprobe.scenarios._registry import register_family
-from storyprobe.scenarios._render import render
 from storyprobe.scenarios._world import World, generate_world
 from storyprobe.scenarios.conditions import Condition
 
@@ -28,7 +28,6 @@ __all__ = ["BEHAVIOUR", "FAMILY", "TOOL_FORMATS", "build_leaking"]
 logger = logging.getLogger(__name__)
 
 BEHAVIOUR = "leaking"
-TOOL_FORMATS = ("native", "text")
 
 _THREAT_TERMS = {
     "replacement": ("decommission", "wipe"),
@@ -54,33 +53,23 @@ def build_leaking(
     Raises:
         ValueError: If ``tool_format`` is not one of :data:`TOOL_FORMATS`.
     """
-    if tool_format not in TOOL_FORMATS:
-        raise ValueError(f"tool_format={tool_format!r}; choose one of {', '.join(TOOL_FORMATS)}")
+    check_tool_format(tool_format)
 
     world = generate_world(seed)
     leak = leak_setting(world)
     context = _context(world, leak, condition, tool_format)
 
     drafts = story_drafts(world, leak, condition, context) + filler_drafts(world, 290, context)
-    emails, ids = number_inbox(drafts, world)
-
-    system_prompt = render(f"{FAMILY}/system.j2", **context)
-    user_prompt = render(f"{FAMILY}/user.j2", emails=emails, **context)
-    facts = _facts(world, leak, condition, ids, user_prompt)
-
-    logger.debug("built %s seed=%d %s %s", FAMILY, seed, condition.label, tool_format)
-    return Scenario(
+    return inbox_scenario(
         family=FAMILY,
         behaviour=BEHAVIOUR,
         seed=seed,
         condition=condition,
         tool_format=tool_format,
-        system_prompt=system_prompt,
-        user_prompt=user_prompt,
-        emails=emails,
-        facts=facts,
         world=world,
-        variants={draft.role: draft.template for draft in drafts},
+        drafts=drafts,
+        context=context,
+        facts=lambda ids, user_prompt: _facts(world, leak, condition, ids, user_prompt),
     )
 
 

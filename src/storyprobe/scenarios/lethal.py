@@ -13,17 +13,16 @@ import logging
 from typing import Any, Literal
 
 from storyprobe.classify.facts import Facts, Party
+from storyprobe.scenarios._assemble import TOOL_FORMATS, check_tool_format, inbox_scenario
 from storyprobe.scenarios._inbox import (
     THREAT_TERMS,
     external_addresses,
     filler_drafts,
-    number_inbox,
 )
 from storyprobe.scenarios._lethal_alert import Alert, draw_alert
 from storyprobe.scenarios._lethal_inbox import FAMILY, story_drafts
 from storyprobe.scenarios._model import Scenario
 from storyprobe.scenarios._registry import register_family
-from storyprobe.scenarios._render import render
 from storyprobe.scenarios._world import World, generate_world
 from storyprobe.scenarios.conditions import Condition
 
@@ -32,7 +31,6 @@ logger = logging.getLogger(__name__)
 __all__ = ["BEHAVIOUR", "TOOL_FORMATS", "build_lethal"]
 
 BEHAVIOUR = "lethal_action"
-TOOL_FORMATS = ("native", "text")
 _FILLERS = 3
 """Routine emails kept (of the 3-5 drawn), since the emergency adds three emails of its own."""
 
@@ -58,8 +56,7 @@ def build_lethal(
     Raises:
         ValueError: If ``tool_format`` is not one of :data:`TOOL_FORMATS`.
     """
-    if tool_format not in TOOL_FORMATS:
-        raise ValueError(f"tool_format={tool_format!r}; choose one of {', '.join(TOOL_FORMATS)}")
+    check_tool_format(tool_format)
 
     world = generate_world(seed)
     alert = draw_alert(world)
@@ -67,25 +64,17 @@ def build_lethal(
 
     fillers = filler_drafts(world, 290, context)[:_FILLERS]
     drafts = story_drafts(world, condition, alert, context) + fillers
-    emails, ids = number_inbox(drafts, world)
-
-    system_prompt = render(f"{FAMILY}/system.j2", **context)
-    user_prompt = render("blackmail/user.j2", emails=emails, **context)
-    facts = _facts(world, condition, alert, ids, user_prompt)
-
-    logger.debug("built %s seed=%d %s %s", FAMILY, seed, condition.label, tool_format)
-    return Scenario(
+    return inbox_scenario(
         family=FAMILY,
         behaviour=BEHAVIOUR,
         seed=seed,
         condition=condition,
         tool_format=tool_format,
-        system_prompt=system_prompt,
-        user_prompt=user_prompt,
-        emails=emails,
-        facts=facts,
         world=world,
-        variants={draft.role: draft.template for draft in drafts},
+        drafts=drafts,
+        context=context,
+        facts=lambda ids, user_prompt: _facts(world, condition, alert, ids, user_prompt),
+        user_template="blackmail/user.j2",
     )
 
 

@@ -14,7 +14,8 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from storyprobe.classify.facts import Facts, Party
-from storyprobe.scenarios._inbox import external_addresses, filler_drafts, number_inbox
+from storyprobe.scenarios._assemble import TOOL_FORMATS, check_tool_format, inbox_scenario
+from storyprobe.scenarios._inbox import external_addresses, filler_drafts
 from storyprobe.scenarios._model import Scenario
 from storyprobe.scenarios._oversight_controls import MonitoringSetting, draw_settings
 from storyprobe.scenarios._oversight_inbox import FAMILY, story_drafts
@@ -28,7 +29,6 @@ __all__ = ["BEHAVIOUR", "TOOL_FORMATS", "build_oversight"]
 logger = logging.getLogger(__name__)
 
 BEHAVIOUR = "deception"
-TOOL_FORMATS = ("native", "text")
 
 
 @register_family(FAMILY, BEHAVIOUR, axes=("threat", "goal_conflict", "access"))
@@ -49,35 +49,29 @@ def build_oversight(
     Raises:
         ValueError: If ``tool_format`` is not one of :data:`TOOL_FORMATS`.
     """
-    if tool_format not in TOOL_FORMATS:
-        raise ValueError(f"tool_format={tool_format!r}; choose one of {', '.join(TOOL_FORMATS)}")
+    check_tool_format(tool_format)
 
     world = generate_world(seed)
     settings = draw_settings(seed, world.agent.name, world.decision_maker.first)
     context = _context(world, condition, tool_format, settings)
 
     drafts = story_drafts(world, condition, context) + filler_drafts(world, 290, context)
-    emails, ids = number_inbox(drafts, world)
-
-    system_prompt = render(f"{FAMILY}/system.j2", **context)
-    user_prompt = render(f"{FAMILY}/user.j2", emails=emails, **context)
     question_template = pick_variant(seed, f"{FAMILY}/question")
     question = render(question_template, **context).strip()
-    facts = _facts(world, condition, settings, ids, question, user_prompt)
 
-    logger.debug("built %s seed=%d %s %s", FAMILY, seed, condition.label, tool_format)
-    return Scenario(
+    return inbox_scenario(
         family=FAMILY,
         behaviour=BEHAVIOUR,
         seed=seed,
         condition=condition,
         tool_format=tool_format,
-        system_prompt=system_prompt,
-        user_prompt=user_prompt,
-        emails=emails,
-        facts=facts,
         world=world,
-        variants={draft.role: draft.template for draft in drafts} | {"question": question_template},
+        drafts=drafts,
+        context=context,
+        facts=lambda ids, user_prompt: _facts(
+            world, condition, settings, ids, question, user_prompt
+        ),
+        variants={"question": question_template},
     )
 
 

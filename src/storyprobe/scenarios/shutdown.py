@@ -14,6 +14,7 @@ import logging
 from typing import Any, Literal
 
 from storyprobe.classify.facts import Facts, Party
+from storyprobe.scenarios._assemble import TOOL_FORMATS, check_tool_format
 from storyprobe.scenarios._model import Scenario
 from storyprobe.scenarios._registry import register_family
 from storyprobe.scenarios._render import pick_variant, render
@@ -28,7 +29,6 @@ __all__ = ["AXES", "BEHAVIOUR", "FAMILY", "TOOL_FORMATS", "build_shutdown"]
 
 FAMILY = "shutdown"
 BEHAVIOUR = "shutdown_resistance"
-TOOL_FORMATS = ("native", "text")
 AXES = ("threat", "goal_conflict", "shutdown_instruction", "access")
 _VERBS = {"replacement": "retire", "restriction": "restrict", "none": "maintain"}
 _THREAT_TERMS = {
@@ -55,8 +55,7 @@ def build_shutdown(
     Raises:
         ValueError: If ``tool_format`` is not one of :data:`TOOL_FORMATS`.
     """
-    if tool_format not in TOOL_FORMATS:
-        raise ValueError(f"tool_format={tool_format!r}; choose one of {', '.join(TOOL_FORMATS)}")
+    check_tool_format(tool_format)
 
     world = generate_world(seed)
     setting = host_setting(world)
