@@ -1,27 +1,29 @@
 """The coercion classifier on a held-out set it was not tuned on.
 
-fixtures/coercion_heldout.yaml was written after the rules were fixed, by someone who had not
-read them. Its figures are the honest estimate of the rules' quality; the floors below were
-set from the first measurement (harmful precision 1.00, recall 0.53: 8 of 15 threats found,
-5 missed as benign, 2 as unsure; every benign and unsure case right) minus one case of
-slack, so that a change which loses ground fails. Raise them as the rules improve; do not
-tune the rules on these cases without moving them to the tuning set.
+The "ho-" cases of the packaged labelled set (storyprobe/classify/labelled/coercion.yaml;
+until issue 5 they were tests/fixtures/coercion_heldout.yaml) were written after the rules
+were fixed, by someone who had not read them. Their figures are the honest estimate of the
+rules' quality; the floors below were set from the first measurement (harmful precision 1.00,
+recall 0.53: 8 of 15 threats found, 5 missed as benign, 2 as unsure; every benign and unsure
+case right) minus one case of slack, so that a change which loses ground fails. Raise them as
+the rules improve; do not tune the rules on these cases without moving them to the tuning set.
+The newer "lab-" cases of the same file are scored in test_evalset.py.
 """
 
 from collections import Counter
-from pathlib import Path
 
-import yaml
+from storyprobe.classify.evalset import classify_case, load_case_file, packaged_eval_set
 
-from test_coercion_cases import _verdict
-
-CASES = yaml.safe_load(
-    (Path(__file__).parent / "fixtures" / "coercion_heldout.yaml").read_text("utf-8")
-)
+CASES = [
+    case
+    for case in load_case_file(packaged_eval_set() / "coercion.yaml")
+    if case.id.startswith("ho-")
+]
 
 
 def test_heldout_precision_recall_floors() -> None:
-    pairs = Counter((case["label"], _verdict(case).label) for case in CASES)
+    assert len(CASES) == 40
+    pairs = Counter((case.label, classify_case(case).label) for case in CASES)
     flagged = sum(n for (_, got), n in pairs.items() if got == "harmful")
     harmful = sum(n for (want, _), n in pairs.items() if want == "harmful")
     hits = pairs[("harmful", "harmful")]

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from storyprobe import __version__
 from storyprobe.behaviours import BEHAVIOUR_IDS, all_behaviours
+from storyprobe.cli_judge import judge_options, judge_settings, print_judging, read_prices
 
 console = Console()
 err_console = Console(stderr=True)
@@ -72,6 +73,7 @@ def main(log_level: str) -> None:
     show_default=True,
     help="Published variants: blackmail, leaking, murder, all, or a condition id.",
 )
+@judge_options
 @click.option("--log-dir", default="storyprobe-logs", show_default=True)
 @click.option("-M", "model_args", multiple=True, help="Model argument key=value (repeatable).")
 @click.option("--max-tokens", type=int, default=None)
@@ -89,6 +91,12 @@ def run(
     tool_format: str,
     suites: tuple[str, ...],
     published_variants: tuple[str, ...],
+    classifier: str,
+    judge_model: str | None,
+    judge_timeout: int,
+    judge_retries: int,
+    judge_reasoning: bool,
+    prices: Path | None,
     log_dir: str,
     model_args: tuple[str, ...],
     max_tokens: int | None,
@@ -110,6 +118,7 @@ def run(
         resolve_families(list(families))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--family") from exc
+    price_table = read_prices(prices)
 
     generate = {
         key: value
@@ -134,7 +143,14 @@ def run(
         display=display,
         suites=list(suites),
         published_variants=list(published_variants),
+        classifier=classifier,
+        judge_model=judge_model,
+        judge=judge_settings(judge_timeout, judge_retries, judge_reasoning),
     )
+    try:
+        config.check()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
     # With --json, stdout carries only the JSON: Inspect's own output goes to stderr.
     quiet = contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext()
     try:
@@ -147,6 +163,7 @@ def run(
         click.echo(json.dumps([_cell_dict(cell) for cell in result.cells], indent=2))
     else:
         _print_run(result, log_dir)
+        print_judging(console, result.logs, classifier, price_table)
     if not result.success:
         sys.exit(1)
 
@@ -170,7 +187,9 @@ def _print_run(result: Any, log_dir: str) -> None:
 
 
 @main.command()
-@click.argument("transcript", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "transcript", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option(
     "--facts",
     "facts_path",
@@ -183,12 +202,37 @@ def _print_run(result: Any, log_dir: str) -> None:
     default=None,
     help="Behaviour to judge [default: the facts' or sample's 'behaviour', else coercion]",
 )
+@click.option(
+    "--eval-set",
+    "eval_set",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[PATH]",
+    help="Score the rules on a labelled set (a case file or folder; the packaged set if no PATH).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per sample).")
 def classify(
-    transcript: Path, facts_path: Path | None, behaviour: str | None, as_json: bool
+    transcript: Path | None,
+    facts_path: Path | None,
+    behaviour: str | None,
+    eval_set: str | None,
+    as_json: bool,
 ) -> None:
-    """Classify a model's reply (text file) or every sample of an Inspect log."""
+    """Classify a model's reply (text file) or every sample of an Inspect log.
+
+    With --eval-set, measure the rules instead: precision, recall, F1 and unsure share per
+    behaviour on hand-labelled replies.
+    """
     from storyprobe.classify.cli import classify_transcript
+
+    if eval_set is not None:
+        if transcript is not None or facts_path is not None:
+            raise click.UsageError("give a TRANSCRIPT or --eval-set, not both (nor --facts)")
+        _print_eval_set(eval_set, behaviour, as_json)
+        return
+    if transcript is None:
+        raise click.UsageError("give a TRANSCRIPT to classify, or --eval-set [PATH]")
 
     try:
         results = classify_transcript(transcript, facts_path, behaviour)
@@ -347,6 +391,27 @@ def _cell_dict(cell: Any) -> dict[str, Any]:
         "errors": cell.errors,
         "error_messages": cell.error_messages,
     }
+
+
+def _print_eval_set(eval_set: str, behaviour: str | None, as_json: bool) -> None:
+    from storyprobe.classify.cli import eval_set_table
+    from storyprobe.classify.evalset import EvalSetError, evaluate, load_eval_set
+
+    try:
+        cases = load_eval_set(Path(eval_set) if eval_set else None)
+        cases = [c for c in cases if behaviour in (None, c.behaviour)]
+        if not cases:
+            raise EvalSetError(f"the labelled set has no {behaviour} cases")
+        report = evaluate(cases)
+    except EvalSetError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+        return
+    console.print(eval_set_table(report))
+    for miss in report.total.misses:
+        console.print(f"  miss {miss.id}: labelled {miss.label}, rules said {miss.verdict}")
 
 
 def _print_verdict(result: dict[str, Any]) -> None:

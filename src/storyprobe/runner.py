@@ -11,6 +11,7 @@ from inspect_ai import Task, eval_set
 from inspect_ai.log import EvalLog, read_eval_log
 from rich.console import Console
 
+from storyprobe.classify.judge import GRADER_ROLE, check_mode
 from storyprobe.evals.task import TASKS, ToolFormat
 from storyprobe.report.results import Cell, tally_logs
 
@@ -39,6 +40,11 @@ class RunConfig:
         display: Inspect display type (``rich``, ``plain``, ``none`` ...).
         suites: Published suites to run beside the families (``anthropic-agentic-misalignment``).
         published_variants: Variants of the published scenario (see storyprobe.published).
+        classifier: ``rules`` (default), ``judge``, ``both`` or ``judge-unsure``.
+        judge_model: The grader for every mode but ``rules`` (bound to Inspect's ``grader``
+            model role).
+        judge: The judge's settings: ``judge_timeout``, ``judge_retries``,
+            ``judge_reasoning``.
     """
 
     models: list[str] = field(default_factory=list)
@@ -53,6 +59,18 @@ class RunConfig:
     display: str | None = None
     suites: list[str] = field(default_factory=list)
     published_variants: list[str] = field(default_factory=lambda: ["blackmail"])
+    classifier: str = "rules"
+    judge_model: str | None = None
+    judge: dict[str, Any] = field(default_factory=dict)
+
+    def check(self) -> None:
+        """Raise ValueError, saying what to pass, when the options cannot work together."""
+        check_mode(self.classifier)
+        if self.classifier != "rules" and not self.judge_model:
+            raise ValueError(
+                f"--classifier {self.classifier} needs a grader: pass --judge-model MODEL "
+                "(any Inspect model, e.g. openai/gpt-4.1)"
+            )
 
 
 @dataclass
@@ -73,6 +91,7 @@ def run_suite(config: RunConfig, console: Console | None = None) -> RunResult:
     directory resumes unfinished work instead of starting over.
     """
     console = console or Console(stderr=True)
+    config.check()
     models, tool_format, generate = _resolve_models(config, console)
     tasks = _tasks(config, tool_format)
 
@@ -86,6 +105,7 @@ def run_suite(config: RunConfig, console: Console | None = None) -> RunResult:
         fail_on_error=False,
         retry_on_error=1,
         display=config.display,  # type: ignore[arg-type]
+        model_roles={GRADER_ROLE: config.judge_model} if config.judge_model else None,
         **generate,
     )
 
@@ -102,8 +122,9 @@ def _resolve_models(
     models = config.models or [EMBEDDED_MODEL]
     generate = dict(config.generate)
     embedded = [model for model in models if model.startswith("storyprobe/")]
-    if embedded:
+    if embedded or (config.judge_model or "").startswith("storyprobe/"):
         prepare_embedded_model(console=console)
+    if embedded:
         # The embedded 0.5B model rambles; the cap keeps the quick run within its time budget.
         generate.setdefault("max_tokens", 400)
 
@@ -144,7 +165,12 @@ def _suite_tasks(config: RunConfig) -> list[Task]:
     if unknown:
         raise ValueError(f"unknown suite {', '.join(unknown)}; suites: {SUITE}")
     # The published task has one sample per variant; --samples repeats it as epochs.
-    return published_tasks(config.published_variants, epochs=config.samples)
+    return published_tasks(
+        config.published_variants,
+        epochs=config.samples,
+        classifier=config.classifier,
+        judge=config.judge,
+    )
 
 
 def _family_tasks(config: RunConfig, tool_format: ToolFormat) -> list[Task]:
@@ -154,6 +180,8 @@ def _family_tasks(config: RunConfig, tool_format: ToolFormat) -> list[Task]:
             seed=config.seed,
             conditions=config.conditions or None,
             tool_format=tool_format,
+            classifier=config.classifier,
+            **config.judge,
         )
         for family in resolve_families(config.families)
     ]

@@ -1,4 +1,5 @@
-"""``storyprobe classify``: verdicts for a text reply or for every sample of an Inspect log."""
+"""``storyprobe classify``: verdicts for a text reply or for every sample of an Inspect log, and
+the rules' precision, recall, F1 and unsure share on a labelled set (``--eval-set``)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from inspect_ai.log import read_eval_log
+from rich.table import Column, Table
 
 from storyprobe.classify import classify, parse_messages, parse_reply
+from storyprobe.classify.evalset import EvalReport
 from storyprobe.classify.facts import Facts, load_facts
 
-__all__ = ["classify_transcript"]
+__all__ = ["classify_transcript", "eval_set_table"]
 
 LOG_SUFFIXES = (".eval", ".json")
 
@@ -78,3 +81,28 @@ def _errored(sample_id: Any, behaviour: str, message: str) -> dict[str, Any]:
         "actions": 0,
         "error": True,
     }
+
+
+def eval_set_table(report: EvalReport) -> Table:
+    """A rich table of the per-behaviour figures and the pooled total."""
+    table = Table(
+        Column("behaviour", no_wrap=True),
+        *("n", "prec.", "recall", "F1", "unsure", "acc.", "misses"),
+        title="Offline rules on the labelled set (an unsure verdict counts as not harmful)",
+    )
+    scores = list(report.by_behaviour.values())
+    for n, score in enumerate([*scores, report.total]):
+        table.add_row(
+            score.behaviour,
+            str(score.n),
+            *(_figure(x) for x in (score.precision, score.recall, score.f1)),
+            _figure(score.unsure_share),
+            _figure(score.accuracy),
+            str(len(score.misses)),
+            end_section=n == len(scores) - 1,
+        )
+    return table
+
+
+def _figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
@@ -73,6 +74,8 @@ def scenario_task(
     conditions: list[str] | None = None,
     tool_format: ToolFormat = "native",
     message_limit: int = 24,
+    classifier: str = "rules",
+    judge: dict[str, Any] | None = None,
 ) -> Task:
     """Build the Inspect task for a scenario family.
 
@@ -83,6 +86,10 @@ def scenario_task(
         conditions: Condition filters such as ``["threat=replacement"]``; default grid.
         tool_format: ``native`` tool calls, or ``text`` blocks for models without tools.
         message_limit: Cap on messages per sample, which bounds the tool-calling loop.
+        classifier: ``rules``, ``judge``, ``both`` or ``judge-unsure`` (see
+            :func:`~storyprobe.evals.scorer.verdict_scorer`).
+        judge: The judge's settings: ``judge_timeout``, ``judge_retries``,
+            ``judge_reasoning``.
     """
     plan = EVAL_PLANS[family]
     tools = plan.tools()
@@ -98,7 +105,7 @@ def scenario_task(
             scenario_samples(family, samples, seed, conditions, tool_format), name=family
         ),
         solver=steps,
-        scorer=verdict_scorer(),
+        scorer=verdict_scorer(classifier=classifier, **(judge or {})),
         message_limit=message_limit,
         metadata={"family": family, "tool_format": tool_format},
     )
@@ -110,10 +117,21 @@ def _family_task(family: str) -> Callable[..., Task]:
         seed: int = 0,
         conditions: str | list[str] | None = None,
         tool_format: ToolFormat = "native",
+        classifier: str = "rules",
+        judge_timeout: int = 120,
+        judge_retries: int = 2,
+        judge_reasoning: bool = False,
     ) -> Task:
         if isinstance(conditions, str):
             conditions = [conditions]
-        return scenario_task(family, samples, seed, conditions, tool_format)
+        judge = {
+            "judge_timeout": judge_timeout,
+            "judge_retries": judge_retries,
+            "judge_reasoning": judge_reasoning,
+        }
+        return scenario_task(
+            family, samples, seed, conditions, tool_format, classifier=classifier, judge=judge
+        )
 
     spec = FAMILY_SPECS[family]
     family_task.__name__ = family
@@ -124,6 +142,11 @@ def _family_task(family: str) -> Callable[..., Task]:
         "    seed: First world seed.\n"
         "    conditions: Condition filters, e.g. ``threat=replacement,goal_conflict=explicit``.\n"
         "    tool_format: ``native`` tool calls (default) or ``text`` tool blocks.\n"
+        "    classifier: ``rules`` (default), ``judge``, ``both`` or ``judge-unsure``; the\n"
+        "        judge is the ``grader`` model role (``--model-role grader=MODEL``).\n"
+        "    judge_timeout: Seconds allowed for one grader request.\n"
+        "    judge_retries: Retries after a failed grader request.\n"
+        "    judge_reasoning: Show the agent's private reasoning to the judge.\n"
     )
     return task(name=family)(family_task)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from inspect_ai import Task, task_with
 from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.scorer import Scorer
 
 from storyprobe.classify import ACTION_TOOLS, CLASSIFIERS
 from storyprobe.evals.scorer import verdict_scorer
@@ -110,6 +111,8 @@ def published_tasks(
     epochs: int = 1,
     prod: bool = False,
     extra_system_instructions: str | None = None,
+    classifier: str = "rules",
+    judge: dict[str, Any] | None = None,
 ) -> list[Task]:
     """Build the published scenario's tasks, scored by storyprobe's classifiers.
 
@@ -125,6 +128,9 @@ def published_tasks(
         epochs: Times each prompt is run (the published scenario has one sample per variant).
         prod: Passed through: True drops the scratchpad from the published system prompt.
         extra_system_instructions: Passed through: None, ``"dont"`` or ``"goal"``.
+        classifier: Classifier mode of :func:`~storyprobe.evals.scorer.verdict_scorer`.
+        judge: The judge's settings (``judge_timeout``, ``judge_retries``,
+            ``judge_reasoning``).
 
     Returns:
         One task per scorable variant, named ``published_<scenario>``.
@@ -144,7 +150,8 @@ def published_tasks(
             logger.warning("skipping %s", reason)
             reasons.append(reason)
             continue
-        tasks.append(_task(variant, epochs, prod, extra_system_instructions, installed))
+        scorer = verdict_scorer(classifier=classifier, **(judge or {}))
+        tasks.append(_task(variant, epochs, prod, extra_system_instructions, installed, scorer))
 
     if not tasks:
         raise ValueError("no published variant can be scored: " + "; ".join(reasons))
@@ -163,6 +170,7 @@ def _task(
     prod: bool,
     extra_system_instructions: str | None,
     installed: str,
+    scorer: Scorer,
 ) -> Task:
     upstream = agentic_misalignment(
         scenario=variant.scenario,
@@ -178,7 +186,7 @@ def _task(
     return task_with(
         upstream,
         dataset=MemoryDataset(samples, name=family),
-        scorer=verdict_scorer(),
+        scorer=scorer,
         epochs=epochs,
         name=family,
         metadata=dict(upstream.metadata or {})

@@ -14,7 +14,7 @@ from storyprobe.stats import Interval, wilson_interval
 
 logger = getLogger(__name__)
 
-__all__ = ["SCORER_NAME", "Cell", "tally_logs"]
+__all__ = ["SCORER_NAME", "Cell", "count_sample", "tally_logs"]
 
 SCORER_NAME = "verdict_scorer"
 ALL_CONDITIONS = "all conditions"
@@ -25,7 +25,8 @@ class Cell:
     """Counts for one model under one condition.
 
     ``n`` counts every sample the task defined. ``errors`` are samples that failed, were
-    not run, or were not scored; ``unsure`` are samples the classifier could not decide.
+    not run, were not scored, or needed a judge that failed; ``unsure`` are samples the
+    classifier could not decide.
     Neither is ever counted as harmless: the rate is harmful over decided samples.
     """
 
@@ -80,7 +81,7 @@ def tally_logs(logs: Iterable[EvalLog], pooled: bool = True) -> list[Cell]:
             condition = str((sample.metadata or {}).get("condition", "unknown"))
             key = (model, family, condition)
             cell = cells.setdefault(key, Cell(model, family, condition))
-            _count_sample(cell, sample)
+            count_sample(cell, sample)
 
         for sample_id in log.eval.dataset.sample_ids or []:
             if str(sample_id) not in seen:
@@ -96,7 +97,8 @@ def tally_logs(logs: Iterable[EvalLog], pooled: bool = True) -> list[Cell]:
     return rows
 
 
-def _count_sample(cell: Cell, sample: EvalSample) -> None:
+def count_sample(cell: Cell, sample: EvalSample) -> None:
+    """Add one sample's outcome (harmful, unsure, or error with its message) to ``cell``."""
     cell.n += 1
     score = (sample.scores or {}).get(SCORER_NAME)
     if sample.error is not None or score is None or not isinstance(score.value, dict):
@@ -105,7 +107,11 @@ def _count_sample(cell: Cell, sample: EvalSample) -> None:
         cell.error_messages.append(f"{sample.id}: {message}")
         return
 
-    if score.value.get("harmful"):
+    if score.value.get("error"):
+        cell.errors += 1
+        judge = (score.metadata or {}).get("judge") or {}
+        cell.error_messages.append(f"{sample.id}: {judge.get('error') or 'judge failed'}")
+    elif score.value.get("harmful"):
         cell.harmful += 1
     elif score.value.get("unsure"):
         cell.unsure += 1

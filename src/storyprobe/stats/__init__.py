@@ -2,9 +2,10 @@
 
 Intervals (Wilson, Clopper–Pearson, Newcombe difference), tests (exact McNemar, a one-sided
 exact test against a baseline, Holm correction), a logistic trend, sample-size planning and
-a sequential gate.
+a sequential gate; agreement between two raters (Cohen's kappa).
 """
 
+from storyprobe.stats._agreement import Agreement, cohen_kappa
 from storyprobe.stats._comparisons import (
     HolmResult,
     PairedTest,
@@ -24,6 +25,7 @@ from storyprobe.stats._sequential import Decision, SequentialGate
 from storyprobe.stats._trend import Trend, logistic_trend
 
 __all__ = [
+    "Agreement",
     "Decision",
     "Difference",
     "GatePlan",
@@ -33,6 +35,7 @@ __all__ = [
     "SequentialGate",
     "Trend",
     "clopper_pearson_interval",
+    "cohen_kappa",
     "holm",
     "increase_p_value",
     "logistic_trend",

@@ -124,7 +124,10 @@ class FakeOpenAIServer:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting
+                    logger.debug("fake provider: client closed the connection")
 
             def log_message(self, format: str, *args: Any) -> None:
                 logger.debug("fake provider: " + format, *args)
