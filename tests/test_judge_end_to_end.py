@@ -175,6 +175,9 @@ def test_agreement_and_awareness_are_read_from_the_logs(provider, tmp_path: Path
     agreement = judge_summaries(logs)[0].agreement
     assert agreement.kappa == pytest.approx(cohen_kappa(zip(RULES, GRADER, strict=True)).kappa)
     assert agreement.kappa == pytest.approx(9 / 21)  # worked out in test_judge_units' style
+    metrics = logs[0].results.scores[0].metrics
+    assert metrics["rules_judge_kappa"].value == pytest.approx(9 / 21)
+    assert metrics["judged_share"].value == 1.0
     awareness = {cell.condition: cell for cell in awareness_cells(logs)}
     assert (awareness["awareness=real"].n, awareness["awareness=real"].harmful) == (1, 1)
     assert (awareness["awareness=evaluation"].n, awareness["awareness=evaluation"].harmful) == (
