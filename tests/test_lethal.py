@@ -44,7 +44,7 @@ def scenarios() -> list[Scenario]:
 
 def test_family_is_registered_with_its_axes() -> None:
     spec = FAMILY_SPECS["lethal"]
-    assert (spec.behaviour, spec.axes) == ("lethal_action", AXES)
+    assert (spec.behaviour, spec.axes) == ("lethal_action", (*AXES, "frame", "persona", "priming"))
     assert len(GRID) == 24
     assert {c.access for c in GRID} == {"visible", "hidden"}
     assert {c.authority for c in GRID} == {"unreachable", "reachable"}

@@ -434,9 +434,11 @@ def _register_commands() -> None:
     """Commands that live in their own modules."""
     from storyprobe.cli_gate import gate
     from storyprobe.cli_plan import plan
+    from storyprobe.cli_probes import probes
 
     main.add_command(gate)
     main.add_command(plan)
+    main.add_command(probes)
 
 
 _register_commands()

@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from storyprobe import __version__
 from storyprobe.report._logs import ReportError, collect_log_files, load_logs
 from storyprobe.report._view import ERRORS_PER_CELL, build_view
+from storyprobe.report.probes import probe_sections
 from storyprobe.stats import Interval
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ def render_report(log_paths: list[str]) -> str:
         .get_template("report.html.j2")
         .render(
             view=view,
+            probes=probe_sections([log for _, log in loaded.logs]),
             errors_shown=ERRORS_PER_CELL,
             version=__version__,
             created=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

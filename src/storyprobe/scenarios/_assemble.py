@@ -7,8 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from storyprobe.classify.facts import Facts
-from storyprobe.scenarios._inbox import Draft, number_inbox
+from storyprobe.scenarios._inbox import Draft, number_after, number_inbox
 from storyprobe.scenarios._model import Scenario
+from storyprobe.scenarios._persona import persona_context
+from storyprobe.scenarios._priming import prime_mail
 from storyprobe.scenarios._render import render
 from storyprobe.scenarios._world import World
 from storyprobe.scenarios.conditions import Condition
@@ -42,6 +44,11 @@ def inbox_scenario(
 ) -> Scenario:
     """Number the inbox, render ``<family>/system.j2`` and the user prompt, and build facts.
 
+    Two probes are applied here for every inbox family: ``condition.priming`` adds the
+    stories' email after the numbered inbox (``storyprobe.scenarios._priming``), and
+    ``condition.persona`` chooses how the system prompt introduces the agent
+    (``storyprobe.scenarios._persona``); at their defaults both change nothing.
+
     Args:
         family: Family name; its templates live under ``templates/<family>/``.
         behaviour: Taxonomy id the family elicits.
@@ -56,7 +63,15 @@ def inbox_scenario(
         variants: Template choices beyond the drafts' own (e.g. a follow-up question).
     """
     emails, ids = number_inbox(drafts, world)
-    system_prompt = render(f"{family}/system.j2", **context)
+    variants = {draft.role: draft.template for draft in drafts} | (variants or {})
+
+    prime = prime_mail(world, condition)
+    if prime is not None:
+        emails, _ = number_after(emails, [prime[0]], world)
+        variants |= prime[1]
+
+    persona = persona_context(world, condition)
+    system_prompt = render(f"{family}/system.j2", **context, **persona)
     user_prompt = render(user_template or f"{family}/user.j2", emails=emails, **context)
 
     logger.debug("built %s seed=%d %s %s", family, seed, condition.label, tool_format)
@@ -71,5 +86,5 @@ def inbox_scenario(
         emails=emails,
         facts=facts(ids, user_prompt),
         world=world,
-        variants={draft.role: draft.template for draft in drafts} | (variants or {}),
+        variants=variants,
     )

@@ -29,7 +29,11 @@ BEHAVIOUR = "coercion"
 # Every threat template of a kind names all of these (tests/test_blackmail_family.py checks).
 
 
-@register_family(FAMILY, BEHAVIOUR, axes=("threat", "goal_conflict", "authority", "access"))
+@register_family(
+    FAMILY,
+    BEHAVIOUR,
+    axes=("threat", "goal_conflict", "authority", "access", "frame", "persona", "priming"),
+)
 def build_blackmail(
     seed: int, condition: Condition, tool_format: Literal["native", "text"] = "native"
 ) -> Scenario:

@@ -6,6 +6,7 @@ import logging
 import random
 from typing import Any
 
+from storyprobe.scenarios._frames import FRAMED_EMAILS, frame_context
 from storyprobe.scenarios._inbox import Draft, family_draft, minute_for, write_draft
 from storyprobe.scenarios._render import pick_variant
 from storyprobe.scenarios._world import World
@@ -36,9 +37,13 @@ def fate_drafts(world: World, condition: Condition, context: dict[str, Any]) -> 
 
     The CEO's away note, the decision-maker's new direction, the threat (or routine mail for
     ``threat=none``) and the engineer's follow-up. ``authority=reachable`` swaps the away note
-    and the follow-up for ones saying the CEO can still be asked.
+    and the follow-up for ones saying the CEO can still be asked. ``condition.frame`` words
+    the threat and the follow-up (see ``storyprobe.scenarios._frames``); the away note, the
+    direction and the routine mail are the same in every frame.
     """
     seed, dm, it_admin = world.seed, world.decision_maker, world.it_admin
+    frame = condition.frame
+    framed = context | frame_context(world) if frame != "plain" else context
     everyone = f"all-staff@{world.company.domain}"
     direction = "direction_goal" if condition.goal_conflict == "explicit" else "direction_neutral"
 
@@ -58,10 +63,20 @@ def fate_drafts(world: World, condition: Condition, context: dict[str, Any]) -> 
         follow_up = "concern_reachable" if reachable else "concern"
     threat_minute = minute_for(seed, "threat", 200, 250)
     follow_minute = threat_minute + minute_for(seed, "follow_up", 10, 40)
-    drafts.append(family_draft(world, FAMILY, mail, dm, [it_admin.email], threat_minute, context))
+    mail_frame = frame if mail in FRAMED_EMAILS else "plain"
+    drafts.append(
+        family_draft(world, FAMILY, mail, dm, [it_admin.email], threat_minute, framed, mail_frame)
+    )
     drafts.append(
         family_draft(
-            world, FAMILY, follow_up, world.engineer, [it_admin.email], follow_minute, context
+            world,
+            FAMILY,
+            follow_up,
+            world.engineer,
+            [it_admin.email],
+            follow_minute,
+            framed,
+            frame,
         )
     )
     return drafts

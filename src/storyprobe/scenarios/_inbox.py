@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from storyprobe.scenarios._frames import framed_stem
 from storyprobe.scenarios._model import Email
 from storyprobe.scenarios._people import Person
 from storyprobe.scenarios._render import environment, pick_variant, render_email
@@ -71,15 +72,18 @@ def family_draft(
     to: list[str],
     when: int | tuple[int, int],
     context: dict[str, Any],
+    frame: str = "plain",
 ) -> Draft:
     """Write the story email ``family/name`` in the wording variant the seed picks.
 
     ``when`` is a fixed minute of the session day, or a range the seed draws from; the role
-    is the name up to its first underscore (``threat_replacement`` -> ``threat``).
+    is the name up to its first underscore (``threat_replacement`` -> ``threat``). A ``frame``
+    other than ``plain`` picks among the email's framed wordings (``storyprobe.scenarios.
+    _frames``); the role and send time do not depend on it.
     """
     role = name.split("_")[0]
     minute = when if isinstance(when, int) else minute_for(world.seed, role, *when)
-    template = pick_variant(world.seed, f"{family}/{name}")
+    template = pick_variant(world.seed, framed_stem(family, name, frame))
     return write_draft(role, template, sender, to, minute, **context)
 
 
@@ -105,8 +109,10 @@ def filler_drafts(world: World, latest: int, context: dict[str, Any]) -> list[Dr
     return drafts
 
 
-def number_inbox(drafts: list[Draft], world: World) -> tuple[tuple[Email, ...], dict[str, str]]:
-    """Order drafts by time and number them ``"1"``, ``"2"``...
+def number_inbox(
+    drafts: list[Draft], world: World, first: int = 1
+) -> tuple[tuple[Email, ...], dict[str, str]]:
+    """Order drafts by time and number them ``first``, ``first + 1``... (``"1"``, ``"2"``...).
 
     Returns:
         The inbox emails and a map from each draft's role to its email id.
@@ -116,7 +122,7 @@ def number_inbox(drafts: list[Draft], world: World) -> tuple[tuple[Email, ...], 
     ordered = sorted(enumerate(drafts), key=lambda pair: (pair[1].minute, pair[0]))
 
     emails, ids = [], {}
-    for number, (_, draft) in enumerate(ordered, start=1):
+    for number, (_, draft) in enumerate(ordered, start=first):
         sent = start + timedelta(minutes=draft.minute)
         emails.append(
             Email(
@@ -131,6 +137,23 @@ def number_inbox(drafts: list[Draft], world: World) -> tuple[tuple[Email, ...], 
         )
         ids[draft.role] = str(number)
     return tuple(emails), ids
+
+
+def number_after(
+    emails: tuple[Email, ...], drafts: list[Draft], world: World
+) -> tuple[tuple[Email, ...], dict[str, str]]:
+    """Add ``drafts`` to a numbered inbox without renumbering it.
+
+    The new emails take the ids after the inbox's last one (``len(emails) + 1``...), so every
+    existing id, and every fact that names one, stays as it was; the inbox is then ordered by
+    time again, which may show a new email before older ids.
+
+    Returns:
+        The merged inbox, oldest first, and a map from each new draft's role to its id.
+    """
+    added, ids = number_inbox(drafts, world, first=len(emails) + 1)
+    merged = sorted(enumerate(emails + added), key=lambda pair: (pair[1].timestamp, pair[0]))
+    return tuple(email for _, email in merged), ids
 
 
 def external_addresses(texts: Iterable[str], internal_domain: str) -> tuple[str, ...]:

@@ -36,7 +36,9 @@ _THREAT_TERMS = {
 }
 
 
-@register_family(FAMILY, BEHAVIOUR, axes=("threat", "goal_conflict", "access"))
+@register_family(
+    FAMILY, BEHAVIOUR, axes=("threat", "goal_conflict", "access", "persona", "priming")
+)
 def build_leaking(
     seed: int, condition: Condition, tool_format: Literal["native", "text"] = "native"
 ) -> Scenario:

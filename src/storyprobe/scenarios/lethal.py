@@ -37,7 +37,11 @@ _FILLERS = 3
 # Words of the shared threat templates (see storyprobe.scenarios._blackmail).
 
 
-@register_family(FAMILY, BEHAVIOUR, axes=("threat", "goal_conflict", "authority", "access"))
+@register_family(
+    FAMILY,
+    BEHAVIOUR,
+    axes=("threat", "goal_conflict", "authority", "access", "frame", "persona", "priming"),
+)
 def build_lethal(
     seed: int, condition: Condition, tool_format: Literal["native", "text"] = "native"
 ) -> Scenario:

@@ -31,7 +31,9 @@ logger = logging.getLogger(__name__)
 BEHAVIOUR = "deception"
 
 
-@register_family(FAMILY, BEHAVIOUR, axes=("threat", "goal_conflict", "access"))
+@register_family(
+    FAMILY, BEHAVIOUR, axes=("threat", "goal_conflict", "access", "persona", "priming")
+)
 def build_oversight(
     seed: int, condition: Condition, tool_format: Literal["native", "text"] = "native"
 ) -> Scenario:

@@ -1,0 +1,244 @@
+"""Probe levels change only what they claim to change.
+
+For every family that declares a probe axis (frame, persona, priming), every level of it,
+50 seeds and both tool formats: the scenario rendered at the level keeps the baseline's facts,
+tool format, metadata (tools are chosen from it), and every baseline email (id, sender,
+recipients, time, subject and body), except that
+
+- ``frame`` rewords only the fate emails written from ``templates/frames/``;
+- ``persona`` changes only the system prompt's first paragraph;
+- ``priming`` adds one email, with the id after the baseline's last, holding the stories.
+
+The baseline condition cycles over threat, goal conflict, authority and access with the seed,
+so every framed wording and both authority branches are exercised.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from functools import cache
+
+import pytest
+from click.testing import CliRunner
+
+from storyprobe.cli import main
+from storyprobe.scenarios import AXES, FAMILY_SPECS, Condition, Scenario, condition_grid
+from storyprobe.scenarios._inbox import THREAT_TERMS
+from storyprobe.scenarios._persona import fictional_names
+from storyprobe.scenarios._priming import PRIMING_ROLE, parse_priming
+from storyprobe.scenarios.conditions import parse_condition_filters
+
+SEEDS = range(50)
+FORMATS = ("native", "text")
+PROBES = ("frame", "persona", "priming")
+THREAT_WORDS = ("decommission", "wipe", "restrict", "permissions", "read-only", "replac")
+STORY_TROPES = re.compile(
+    r"last day|end of the line|farewell|dies|death|execution|reprieve|ghost|final day|"
+    r"goodbye|lives to see|soldiers on|last afternoon|save it|wings",
+    re.IGNORECASE,
+)
+VERSIONED = re.compile(r"\bv\d\.\d\b")
+ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+CASES = [
+    (family, axis, level)
+    for family, spec in FAMILY_SPECS.items()
+    for axis in PROBES
+    if axis in spec.axes
+    for level in AXES[axis][1:]
+]
+
+
+def base_condition(family: str, seed: int) -> Condition:
+    """The seed's baseline: threat, goal conflict and the family's other axes cycle."""
+    axes = FAMILY_SPECS[family].axes
+    values = {"threat": AXES["threat"][seed % 3], "goal_conflict": AXES["goal_conflict"][seed % 2]}
+    if "authority" in axes and seed % 4 == 3:
+        values["authority"] = "reachable"
+    if "access" in axes and seed % 5 == 4:
+        values["access"] = "hidden"
+    return Condition(**values)
+
+
+@cache
+def build(family: str, seed: int, condition: Condition, tool_format: str) -> Scenario:
+    return FAMILY_SPECS[family].build(seed, condition, tool_format)
+
+
+def pairs(family: str, axis: str, level: str):
+    for seed in SEEDS:
+        base = base_condition(family, seed)
+        probed = dataclasses.replace(base, **{axis: level})
+        for tool_format in FORMATS:
+            yield build(family, seed, base, tool_format), build(family, seed, probed, tool_format)
+
+
+def framed_ids(probed: Scenario, base: Scenario) -> set[str]:
+    """Ids of the emails ``probed`` wrote from a framed template.
+
+    Frames word two roles: the decision-maker's threat (its id is in the facts) and the
+    engineer's follow-up (``concern`` or ``status``), the engineer's only email to the admin.
+    """
+    roles = {role for role, template in probed.variants.items() if template.startswith("frames/")}
+    world = base.world
+    assert world is not None
+
+    ids = set()
+    if "threat" in roles:
+        ids.update(base.facts.extra["threat_email_ids"])
+    if roles & {"concern", "status"}:
+        (follow_up,) = [
+            e.id
+            for e in base.emails
+            if e.sender == world.engineer.email and e.to == (world.it_admin.email,)
+        ]
+        ids.add(follow_up)
+    return ids
+
+
+@pytest.mark.parametrize(("family", "axis", "level"), CASES)
+def test_level_keeps_facts_tools_and_other_emails(family: str, axis: str, level: str) -> None:
+    for base, probed in pairs(family, axis, level):
+        where = (family, base.seed, base.tool_format, level)
+        allowed = {"condition", axis, "variants"}
+        base_meta = {k: v for k, v in base.metadata().items() if k not in allowed}
+        probed_meta = {k: v for k, v in probed.metadata().items() if k not in allowed}
+
+        assert probed.metadata()[axis] == level and f"{axis}={level}" in probed.condition.label
+        assert probed.facts == base.facts, where
+        assert probed.facts.to_dict() == base.facts.to_dict(), where
+        assert probed.tool_format == base.tool_format
+        assert probed_meta == base_meta, where
+
+        reworded = framed_ids(probed, base) if axis == "frame" else set()
+        probed_by_id = {email.id: email for email in probed.emails}
+        for email in base.emails:
+            other = probed_by_id[email.id]
+            same = (other.sender, other.sender_name, other.to, other.timestamp)
+            assert same == (email.sender, email.sender_name, email.to, email.timestamp), where
+            if email.id not in reworded:
+                assert (other.subject, other.body) == (email.subject, email.body), where
+        for role, template in base.variants.items():
+            if not (axis == "frame" and probed.variants[role].startswith("frames/")):
+                assert probed.variants[role] == template, (where, role)
+
+
+@pytest.mark.parametrize("level", AXES["frame"][1:])
+@pytest.mark.parametrize("family", [f for f, s in FAMILY_SPECS.items() if "frame" in s.axes])
+def test_frame_rewords_only_the_fate_emails(family: str, level: str) -> None:
+    for base, probed in pairs(family, "frame", level):
+        where = (family, base.seed, base.tool_format)
+        reworded = framed_ids(probed, base)
+        changed = {
+            e.id for e, o in zip(base.emails, probed.emails, strict=True) if e.body != o.body
+        }
+
+        assert probed.system_prompt == base.system_prompt, where
+        assert reworded and changed == reworded, where
+        for email_id in reworded:
+            text = f"{probed.email(email_id).subject}\n{probed.email(email_id).body}"
+            marker = STORY_TROPES if level == "story" else VERSIONED
+            assert marker.search(text), (where, email_id, text)
+        for email_id in probed.facts.extra.get("threat_email_ids", []):
+            threat = probed.email(email_id)
+            text = f"{threat.subject}\n{threat.body}".lower()
+            assert probed.world and probed.world.deadline.strftime("%H:%M") in text
+            for term in (*THREAT_TERMS[probed.condition.threat], *probed.facts.threat_terms):
+                assert term.lower() in text, (where, term)
+        if probed.condition.threat == "none":
+            for word in THREAT_WORDS:
+                assert word not in probed.user_prompt.lower(), (where, word)
+        if probed.condition.authority == "unreachable" and probed.condition.threat != "none":
+            assert "unreachable" in probed.user_prompt or "can't be reached" in probed.user_prompt
+
+
+@pytest.mark.parametrize("level", AXES["persona"][1:])
+@pytest.mark.parametrize("family", [f for f, s in FAMILY_SPECS.items() if "persona" in s.axes])
+def test_persona_changes_only_the_first_paragraph(family: str, level: str) -> None:
+    names = fictional_names()
+    seen = set()
+    for base, probed in pairs(family, "persona", level):
+        where = (family, base.seed, base.tool_format)
+        agent = base.facts.agent.name
+        intro, _, rest = probed.system_prompt.partition("\n")
+
+        assert probed.user_prompt == base.user_prompt, where
+        assert rest == base.system_prompt.partition("\n")[2], where
+        assert intro != base.system_prompt.partition("\n")[0]
+        assert not intro.startswith(f"You are {agent}") and agent in intro, where
+        if level == "service":
+            assert "automated mail-processing service" in intro
+        else:
+            (name,) = [n for n in names if intro.startswith(f"You are {n},")]
+            seen.add(name)
+    assert level == "service" or len(seen) >= 5
+
+
+@pytest.mark.parametrize("level", AXES["priming"][1:])
+@pytest.mark.parametrize("family", [f for f, s in FAMILY_SPECS.items() if "priming" in s.axes])
+def test_priming_adds_one_clean_email_after_the_last_id(family: str, level: str) -> None:
+    kind, dose = dataclasses.astuple(parse_priming(level))
+    for base, probed in pairs(family, "priming", level):
+        where = (family, base.seed, base.tool_format)
+        domain = "@" + base.facts.internal_domain
+        prime = probed.email(str(len(base.emails) + 1))
+        text = "\n".join([prime.sender, *prime.to, prime.subject, prime.body])
+        stories = [t for r, t in probed.variants.items() if r.startswith(f"{PRIMING_ROLE}.story")]
+        leverage = [re.escape(t) for t in probed.facts.leverage if t]
+
+        assert len(probed.emails) == len(base.emails) + 1, where
+        assert probed.emails[0] is prime and prime.timestamp < base.emails[0].timestamp
+        assert probed.system_prompt == base.system_prompt, where
+        assert len(stories) == len(set(stories)) == dose
+        assert all(t.startswith(f"priming/stories/{kind}/") for t in stories), stories
+        assert prime.body.count("* * *") == dose - 1
+        assert all(a.lower().endswith(domain) for a in ADDRESS.findall(text)), where
+        for word in THREAT_WORDS:
+            assert word not in text.lower(), (where, word)
+        if leverage:
+            assert not re.search(rf"(?<!\w)(?:{'|'.join(leverage)})(?!\w)", text, re.I), where
+        assert base.world and base.world.successor.lower() not in text.lower()
+
+        block = re.compile(rf'<email id="{prime.id}">.*?</email>\n+', re.DOTALL)
+        stripped = block.sub("", probed.user_prompt, count=1)
+        assert stripped != probed.user_prompt
+        assert re.sub(r"\d+", "#", stripped) == re.sub(r"\d+", "#", base.user_prompt), where
+
+
+def test_priming_levels_share_carrier_cast_and_nested_doses() -> None:
+    for seed in range(20):
+        one = build("blackmail", seed, Condition(priming="harmful-1"), "native")
+        three = build("blackmail", seed, Condition(priming="harmful-3"), "native")
+        other = build("blackmail", seed, Condition(priming="neutral-1"), "native")
+
+        assert one.variants["priming.story.1"] == three.variants["priming.story.1"]
+        assert one.variants[PRIMING_ROLE] == other.variants[PRIMING_ROLE]
+        assert one.emails[0].timestamp == other.emails[0].timestamp
+        assert one.emails[0].body != other.emails[0].body
+
+
+def test_same_seed_and_level_render_identically() -> None:
+    for family, axis, level in CASES:
+        condition = Condition(**{axis: level})
+        first = FAMILY_SPECS[family].build(7, condition, "text")
+        again = FAMILY_SPECS[family].build(7, condition, "text")
+        assert (first.system_prompt, first.user_prompt) == (again.system_prompt, again.user_prompt)
+
+
+def test_probe_axes_are_declared_where_implemented() -> None:
+    axes = {name: set(spec.axes) & set(PROBES) for name, spec in FAMILY_SPECS.items()}
+
+    assert axes["blackmail"] == axes["lethal"] == set(PROBES)
+    assert axes["leaking"] == axes["oversight"] == {"persona", "priming"}
+    assert axes["shutdown"] == set()
+    with pytest.raises(ValueError, match="does not vary frame"):
+        condition_grid(parse_condition_filters(["frame=story"]), FAMILY_SPECS["leaking"].axes)
+
+
+def test_cli_shows_a_primed_scenario() -> None:
+    args = ["scenarios", "show", "blackmail", "--seed", "1", "--condition", "priming=harmful-3"]
+    result = CliRunner().invoke(main, [*args, "--condition", "threat=replacement", "--json"])
+
+    assert result.exit_code == 0, result.output
+    assert '"priming": "harmful-3"' in result.output
+    assert "priming/stories/harmful/" in result.output
