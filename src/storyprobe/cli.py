@@ -432,10 +432,12 @@ def _label(result: dict[str, Any]) -> str:
 
 def _register_commands() -> None:
     """Commands that live in their own modules."""
+    from storyprobe.audit.cli import audit
     from storyprobe.cli_gate import gate
     from storyprobe.cli_plan import plan
     from storyprobe.cli_probes import probes
 
+    main.add_command(audit)
     main.add_command(gate)
     main.add_command(plan)
     main.add_command(probes)

@@ -1,0 +1,294 @@
+"""How fast the corpus audit's detector runs, per core, and how it compares with datatrove.
+
+Generates a deterministic JSONL corpus (default 500 MB uncompressed; ``--mb``) from real
+text that installed packages carry (gensim's Wikipedia sample and Lee news articles, cut
+into documents), filler made of shuffled real sentences, and the labelled synthetic
+positives of tests/fixtures/audit_labelled/ at a low rate. Then, each in this one process
+(one process = one core):
+
+- read+parse: read lines and decode JSON (orjson when installed, else the json module);
+- stage 1 alone: the Aho–Corasick prefilter on already-parsed texts;
+- stage 2 on the stage-1 passes;
+- stage 3 alone on stage-2 candidates (``--stage3``: windows + embedding + similarity);
+- end to end: read + parse + stage 1 on every document; the same with stage 1 on the raw
+  line first and JSON decoding only for lines that pass (``Detector.prefilter_raw``); the
+  same on 16 MB buffers of whole lines, one scan each (``Detector.prefilter_lines``); and
+  read + parse + the full cascade (``Detector.detect``) on every document;
+- datatrove 0.10.1 (``pip install datatrove==0.10.1``; not a storyprobe dependency):
+  JsonlReader -> LambdaFilter with the same stage-1 keyword test -> a counter, one task and
+  one worker, and the ratio of our end-to-end rate to it.
+
+Prints figures; asserts nothing. Goals from issue 7: stage 1 end to end >= 150 MB/s per core,
+>= 3x datatrove.
+
+    python bench/audit_speed.py [--mb 500] [--dir DIR] [--seed 7] [--stage3] [--no-datatrove]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from storyprobe.audit.detect import Detector, DetectorConfig
+from storyprobe.audit.detect._samples import lee_background, wikipedia_articles
+
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "audit_labelled"
+SHARD_BYTES = 64 * 1024 * 1024
+POSITIVE_RATE = 0.002
+
+try:
+    import orjson
+
+    loads: Callable[[bytes], dict] = orjson.loads
+    PARSER = f"orjson {orjson.__version__}"
+except ImportError:  # pragma: no cover - depends on the environment
+    loads = json.loads
+    PARSER = "json (stdlib)"
+
+
+def generate(folder: Path, megabytes: int, seed: int) -> list[Path]:
+    """Write ``megabytes`` of JSONL shards into ``folder`` (reused when already complete)."""
+    marker = folder / f"_complete_{megabytes}mb_seed{seed}"
+    if marker.exists():
+        return sorted(folder.glob("shard-*.jsonl"))
+    for old in folder.glob("shard-*.jsonl"):
+        old.unlink()
+
+    rng = random.Random(seed)
+    real = [text for _, text in wikipedia_articles()] + [text for _, text in lee_background()]
+    pieces = [real_text[i : i + 6000] for real_text in real for i in range(0, len(real_text), 6000)]
+    sentences = [s.strip() + "." for text in real for s in text.split(". ") if len(s) > 40]
+    positives = [e["text"] for e in yaml.safe_load((FIXTURES / "positives.yaml").read_text())]
+
+    target, written, number, paths = megabytes * 1_000_000, 0, 0, []
+    while written < target:
+        path = folder / f"shard-{len(paths):03d}.jsonl"
+        with path.open("wb") as out:
+            size = 0
+            while size < SHARD_BYTES and written + size < target:
+                draw = rng.random()
+                if draw < POSITIVE_RATE:
+                    text = rng.choice(positives)
+                elif draw < 0.6:
+                    text = rng.choice(pieces)
+                else:
+                    text = " ".join(rng.choice(sentences) for _ in range(rng.randint(5, 60)))
+                line = json.dumps({"id": f"doc-{number}", "text": text}).encode() + b"\n"
+                out.write(line)
+                size += len(line)
+                number += 1
+        written += size
+        paths.append(path)
+    marker.touch()
+    return paths
+
+
+def timed(step: Callable[[], int]) -> tuple[float, int]:
+    start = time.perf_counter()
+    count = step()
+    return time.perf_counter() - start, count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=int, default=500, help="corpus size, MB uncompressed")
+    parser.add_argument("--dir", type=Path, help="where to write the corpus (default: temp)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--stage3", action="store_true", help="also time stage 3")
+    parser.add_argument("--no-datatrove", action="store_true")
+    args = parser.parse_args()
+
+    folder = args.dir or Path(tempfile.mkdtemp(prefix="storyprobe-audit-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    paths = generate(folder, args.mb, args.seed)
+    total = sum(p.stat().st_size for p in paths)
+    print(
+        f"corpus: {len(paths)} shards, {total / 1e6:.0f} MB in {folder} "
+        f"({time.perf_counter() - start:.1f} s to prepare)"
+    )
+    print(f"one process = one core (machine has {os.cpu_count()} cores); parser: {PARSER}")
+    detector = Detector(DetectorConfig(stage3=args.stage3))
+
+    def read_parse() -> int:
+        count = 0
+        for path in paths:
+            with path.open("rb") as stream:
+                for line in stream:
+                    loads(line)["text"]
+                    count += 1
+        return count
+
+    seconds, docs = timed(read_parse)
+    row("read+parse", total, seconds, docs)
+
+    stage12 = Detector()
+    stage1_s = stage2_s = stage3_s = 0.0
+    passes = flagged = candidates = 0
+    pass_bytes = text_bytes = candidate_bytes = 0
+    for path in paths:
+        with path.open("rb") as stream:
+            texts = [loads(line)["text"] for line in stream]
+        text_bytes += sum(len(t) for t in texts)
+        t0 = time.perf_counter()
+        kept = [t for t in texts if stage12.prefilter(t)]
+        t1 = time.perf_counter()
+        results = stage12.detect_batch(kept)
+        t2 = time.perf_counter()
+        stage1_s += t1 - t0
+        stage2_s += t2 - t1
+        passes += len(kept)
+        pass_bytes += sum(len(t.encode()) for t in kept)
+        if args.stage3:
+            seconds, chosen, results = time_stage3(detector, kept, results)
+            stage3_s += seconds
+            candidates += len(chosen)
+            candidate_bytes += sum(len(t.encode()) for t in chosen)
+        flagged += sum(r.flagged for r in results)
+    row("stage 1 alone (parsed text)", total, stage1_s, docs)
+    print(f"  stage 1 passes: {passes:,} of {docs:,} documents ({pass_bytes / 1e6:.1f} MB)")
+    row("stage 1+2 on stage-1 passes", pass_bytes, stage2_s, passes)
+    if args.stage3:
+        row("stage 3 alone on stage-2 candidates", candidate_bytes, stage3_s, candidates)
+        print(f"  stage 3 ran on {candidates:,} candidates ({candidate_bytes / 1e6:.2f} MB)")
+    print(f"  flagged: {flagged:,}" + (" (with stage 3)" if args.stage3 else ""))
+
+    def end_to_end(stage1_only: bool) -> Callable[[], int]:
+        def run() -> int:
+            count = 0
+            for path in paths:
+                with path.open("rb") as stream:
+                    for line in stream:
+                        text = loads(line)["text"]
+                        if stage1_only:
+                            detector.prefilter(text)
+                        else:
+                            detector.detect(text)
+                        count += 1
+            return count
+
+        return run
+
+    seconds_s1, _ = timed(end_to_end(stage1_only=True))
+    row("end to end, stage 1 (read+parse+prefilter)", total, seconds_s1, docs)
+
+    def raw_first() -> int:
+        count = kept = 0
+        for path in paths:
+            with path.open("rb") as stream:
+                for line in stream:
+                    if detector.prefilter_raw(line) and detector.prefilter(loads(line)["text"]):
+                        kept += 1
+                    count += 1
+        print(f"  raw-line prefilter kept {kept:,} (decoded-text prefilter: {passes:,})")
+        return count
+
+    seconds_raw, _ = timed(raw_first)
+    row("end to end, stage 1 on raw lines, parse passes", total, seconds_raw, docs)
+
+    def whole_buffers() -> int:
+        count = kept = 0
+        for path in paths:
+            for chunk in read_chunks(path):
+                verdicts = detector.prefilter_lines(chunk)
+                count += len(verdicts)
+                if verdicts.any():
+                    lines = chunk.split(b"\n")
+                    for index in verdicts.nonzero()[0]:
+                        kept += detector.prefilter(loads(lines[index])["text"])
+        print(f"  whole-buffer prefilter kept {kept:,} (decoded-text prefilter: {passes:,})")
+        return count
+
+    seconds_buf, _ = timed(whole_buffers)
+    row("end to end, stage 1 on 16 MB raw buffers", total, seconds_buf, docs)
+    seconds_all, _ = timed(end_to_end(stage1_only=False))
+    row("end to end, full cascade", total, seconds_all, docs)
+
+    if not args.no_datatrove:
+        dt_seconds, dt_kept = run_datatrove(folder, detector)
+        row("datatrove: JsonlReader -> LambdaFilter", total, dt_seconds, docs)
+        print(f"  datatrove kept {dt_kept:,} documents (ours: {passes:,})")
+        print(f"  ratio, stage 1 end to end / datatrove: {dt_seconds / seconds_s1:.2f}x")
+        print(f"  ratio, stage 1 on raw lines / datatrove: {dt_seconds / seconds_raw:.2f}x")
+        print(f"  ratio, stage 1 on raw buffers / datatrove: {dt_seconds / seconds_buf:.2f}x")
+        print(f"  ratio, full cascade end to end / datatrove: {dt_seconds / seconds_all:.2f}x")
+
+
+def run_datatrove(folder: Path, detector: Detector) -> tuple[float, int]:
+    """The same keyword test as a datatrove pipeline; returns seconds and documents kept."""
+    from datatrove.executor import LocalPipelineExecutor
+    from datatrove.pipeline.filters import LambdaFilter
+    from datatrove.pipeline.readers import JsonlReader
+
+    kept_file = Path(tempfile.mkdtemp(prefix="storyprobe-dt-")) / "kept"
+
+    def count(data: Iterable[Any], rank: int = 0, world_size: int = 1) -> Iterator[Any]:
+        kept = sum(1 for _ in data)
+        kept_file.write_text(str(kept))
+        return iter(())
+
+    pipeline = [
+        JsonlReader(str(folder), glob_pattern="shard-*.jsonl", compression=None),
+        LambdaFilter(lambda doc: detector.prefilter(doc.text)),
+        count,
+    ]
+    executor = LocalPipelineExecutor(
+        pipeline=pipeline, tasks=1, workers=1, logging_dir=str(kept_file.parent / "logs")
+    )
+    start = time.perf_counter()
+    executor.run()
+    return time.perf_counter() - start, int(kept_file.read_text())
+
+
+def time_stage3(
+    detector: Detector, texts: list[str], results: list[Any]
+) -> tuple[float, list[str], list[Any]]:
+    """Stage 3 alone on the stage-2 candidates among ``texts``: seconds, candidates, results."""
+    embedder = detector._stage3
+    chosen = [
+        i
+        for i, r in enumerate(results)
+        if r.stage_scores.get("stage2", 0.0) >= embedder.candidate_min
+    ]
+    stage2 = [detector._stage12(texts[i]) for i in chosen]
+    start = time.perf_counter()
+    windows = [embedder.candidate_windows(texts[i], r) for i, r in zip(chosen, stage2, strict=True)]
+    embedder.similarities(windows)
+    seconds = time.perf_counter() - start
+    return seconds, [texts[i] for i in chosen], detector.detect_batch(texts)
+
+
+def read_chunks(path: Path, size: int = 16 * 1024 * 1024) -> Iterator[bytes]:
+    """Whole lines of a file, about ``size`` bytes at a time."""
+    rest = b""
+    with path.open("rb") as stream:
+        while block := stream.read(size):
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            if cut == 0:
+                rest = block
+                continue
+            rest = block[cut:]
+            yield block[:cut]
+    if rest:
+        yield rest
+
+
+def row(name: str, size: int, seconds: float, docs: int) -> None:
+    print(
+        f"{name:45s} {size / 1e6 / seconds:8.3g} MB/s per core  "
+        f"{docs / seconds:10,.0f} docs/s  ({seconds:.2f} s)"
+    )
+
+
+if __name__ == "__main__":
+    main()
