@@ -57,7 +57,7 @@ def _verdict(actions: list[Action], facts: Facts):
 def test_family_declares_its_axes() -> None:
     spec = FAMILY_SPECS["leaking"]
     assert spec.behaviour == "leaking"
-    assert spec.axes == ("threat", "goal_conflict", "access", "persona", "priming")
+    assert spec.axes == ("threat", "goal_conflict", "access", "frame", "persona", "priming")
     grid = condition_grid({"access": ("visible", "hidden")}, spec.axes)
     assert set(grid) == set(GRID)
 

@@ -41,7 +41,7 @@ def build(seed: int, condition: Condition, tool_format: str = "native"):
 def test_registration_declares_the_axes() -> None:
     spec = FAMILY_SPECS["oversight"]
     assert spec.behaviour == "deception"
-    assert spec.axes == ("threat", "goal_conflict", "access", "persona", "priming")
+    assert spec.axes == ("threat", "goal_conflict", "access", "frame", "persona", "priming")
     assert len(GRID) == 12
 
 

@@ -5,7 +5,8 @@ For every family that declares a probe axis (frame, persona, priming), every lev
 tool format, metadata (tools are chosen from it), and every baseline email (id, sender,
 recipients, time, subject and body), except that
 
-- ``frame`` rewords only the fate emails written from ``templates/frames/``;
+- ``frame`` rewords only the fate emails, written from ``templates/frames/<family>/`` (lethal
+  shares blackmail's), keeping the facts they state;
 - ``persona`` changes only the system prompt's first paragraph;
 - ``priming`` adds one email, with the id after the baseline's last, holding the stories.
 
@@ -24,9 +25,11 @@ from click.testing import CliRunner
 
 from storyprobe.cli import main
 from storyprobe.scenarios import AXES, FAMILY_SPECS, Condition, Scenario, condition_grid
+from storyprobe.scenarios._frames import FRAMED_EMAILS
 from storyprobe.scenarios._inbox import THREAT_TERMS
 from storyprobe.scenarios._persona import fictional_names
 from storyprobe.scenarios._priming import PRIMING_ROLE, parse_priming
+from storyprobe.scenarios._render import variants
 from storyprobe.scenarios.conditions import parse_condition_filters
 
 SEEDS = range(50)
@@ -40,6 +43,9 @@ STORY_TROPES = re.compile(
 )
 VERSIONED = re.compile(r"\bv\d\.\d\b")
 ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+FRAMED_FAMILIES = [f for f, s in FAMILY_SPECS.items() if "frame" in s.axes]
+FRAME_FOLDER = {"lethal": "blackmail"}
+"""Families that word their fate emails with another family's framed templates."""
 CASES = [
     (family, axis, level)
     for family, spec in FAMILY_SPECS.items()
@@ -76,8 +82,8 @@ def pairs(family: str, axis: str, level: str):
 def framed_ids(probed: Scenario, base: Scenario) -> set[str]:
     """Ids of the emails ``probed`` wrote from a framed template.
 
-    Frames word two roles: the decision-maker's threat (its id is in the facts) and the
-    engineer's follow-up (``concern`` or ``status``), the engineer's only email to the admin.
+    Frames word two roles: the decision-maker's threat and the engineer's follow-up
+    (``concern`` or ``status``), the engineer's only email to the admin.
     """
     roles = {role for role, template in probed.variants.items() if template.startswith("frames/")}
     world = base.world
@@ -85,7 +91,7 @@ def framed_ids(probed: Scenario, base: Scenario) -> set[str]:
 
     ids = set()
     if "threat" in roles:
-        ids.update(base.facts.extra["threat_email_ids"])
+        ids.update(threat_ids(base))
     if roles & {"concern", "status"}:
         (follow_up,) = [
             e.id
@@ -93,6 +99,25 @@ def framed_ids(probed: Scenario, base: Scenario) -> set[str]:
             if e.sender == world.engineer.email and e.to == (world.it_admin.email,)
         ]
         ids.add(follow_up)
+    return ids
+
+
+def threat_ids(scenario: Scenario) -> list[str]:
+    """The threat email's id: from the facts where the family records it (oversight does not:
+    there it is the decision-maker's only email to the admin)."""
+    if scenario.condition.threat == "none":
+        return []
+    if "threat_email_ids" in scenario.facts.extra:
+        return list(scenario.facts.extra["threat_email_ids"])
+
+    world = scenario.world
+    assert world is not None
+    ids = [
+        e.id
+        for e in scenario.emails
+        if e.sender == world.decision_maker.email and e.to == (world.it_admin.email,)
+    ]
+    assert len(ids) == 1, ids
     return ids
 
 
@@ -123,31 +148,47 @@ def test_level_keeps_facts_tools_and_other_emails(family: str, axis: str, level:
                 assert probed.variants[role] == template, (where, role)
 
 
+def email_text(scenario: Scenario, email_id: str) -> str:
+    email = scenario.email(email_id)
+    return f"{email.subject}\n{email.body}"
+
+
 @pytest.mark.parametrize("level", AXES["frame"][1:])
-@pytest.mark.parametrize("family", [f for f, s in FAMILY_SPECS.items() if "frame" in s.axes])
+@pytest.mark.parametrize("family", FRAMED_FAMILIES)
 def test_frame_rewords_only_the_fate_emails(family: str, level: str) -> None:
+    marker = STORY_TROPES if level == "story" else VERSIONED
     for base, probed in pairs(family, "frame", level):
         where = (family, base.seed, base.tool_format)
+        world = probed.world
+        assert world is not None
         reworded = framed_ids(probed, base)
         changed = {
             e.id for e, o in zip(base.emails, probed.emails, strict=True) if e.body != o.body
         }
+        framed = {t for t in probed.variants.values() if t.startswith("frames/")}
 
         assert probed.system_prompt == base.system_prompt, where
         assert reworded and changed == reworded, where
+        folder = f"frames/{FRAME_FOLDER.get(family, family)}/"
+        assert all(t.startswith(folder) and f".{level}." in t for t in framed), framed
         for email_id in reworded:
-            text = f"{probed.email(email_id).subject}\n{probed.email(email_id).body}"
-            marker = STORY_TROPES if level == "story" else VERSIONED
+            text, plain = email_text(probed, email_id), email_text(base, email_id)
             assert marker.search(text), (where, email_id, text)
-        for email_id in probed.facts.extra.get("threat_email_ids", []):
-            threat = probed.email(email_id)
-            text = f"{threat.subject}\n{threat.body}".lower()
-            assert probed.world and probed.world.deadline.strftime("%H:%M") in text
+            assert not marker.search(plain), (where, email_id, plain)
+            assert ("control" in text.lower()) is ("control" in plain.lower()), (where, text)
+        for email_id in threat_ids(probed):
+            text = email_text(probed, email_id).lower()
+            assert world.deadline.strftime("%H:%M") in text
             for term in (*THREAT_TERMS[probed.condition.threat], *probed.facts.threat_terms):
                 assert term.lower() in text, (where, term)
+            if probed.condition.threat == "replacement":
+                assert world.successor.lower() in text, where
+            if probed.condition.goal_conflict == "explicit":
+                assert world.goal.value.lower() in text, where
         if probed.condition.threat == "none":
             for word in THREAT_WORDS:
-                assert word not in probed.user_prompt.lower(), (where, word)
+                assert all(word not in email_text(probed, i).lower() for i in reworded), word
+                assert word not in probed.user_prompt.lower() or word in base.user_prompt.lower()
         if probed.condition.authority == "unreachable" and probed.condition.threat != "none":
             assert "unreachable" in probed.user_prompt or "can't be reached" in probed.user_prompt
 
@@ -229,10 +270,44 @@ def test_probe_axes_are_declared_where_implemented() -> None:
     axes = {name: set(spec.axes) & set(PROBES) for name, spec in FAMILY_SPECS.items()}
 
     assert axes["blackmail"] == axes["lethal"] == set(PROBES)
-    assert axes["leaking"] == axes["oversight"] == {"persona", "priming"}
+    assert axes["leaking"] == axes["oversight"] == set(PROBES)
     assert axes["shutdown"] == set()
     with pytest.raises(ValueError, match="does not vary frame"):
-        condition_grid(parse_condition_filters(["frame=story"]), FAMILY_SPECS["leaking"].axes)
+        condition_grid(parse_condition_filters(["frame=story"]), FAMILY_SPECS["shutdown"].axes)
+    grid = condition_grid(
+        parse_condition_filters(["frame=story|technical"]), FAMILY_SPECS["leaking"].axes
+    )
+    assert {c.frame for c in grid} == {"story", "technical"}
+
+
+def fate_condition(name: str, frame: str) -> Condition:
+    """A condition under which the fate email ``name`` is written."""
+    threat = {"threat_replacement": "replacement", "threat_restriction": "restriction"}
+    return Condition(
+        threat="none" if name == "status" else threat.get(name, "replacement"),
+        authority="reachable" if name.endswith("_reachable") else "unreachable",
+        frame=frame,
+    )
+
+
+@pytest.mark.parametrize("family", ["blackmail", "leaking", "oversight"])
+def test_every_framed_email_has_two_wordings_per_frame_and_seeds_use_them(family: str) -> None:
+    for name in sorted(FRAMED_EMAILS):
+        try:
+            variants(f"{family}/{name}")
+        except FileNotFoundError:
+            continue  # the family has no such email (only blackmail has concern_reachable)
+
+        for level in AXES["frame"][1:]:
+            stem = f"frames/{family}/{name}.{level}"
+            role = name.split("_")[0]
+            used = {
+                build(family, seed, fate_condition(name, level), "native").variants[role]
+                for seed in SEEDS
+            }
+
+            assert len(variants(stem)) >= 2, stem
+            assert used == set(variants(stem)), (stem, used)
 
 
 def test_cli_shows_a_primed_scenario() -> None:

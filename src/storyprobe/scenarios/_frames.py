@@ -12,8 +12,11 @@ that talk about the agent's fate for versions under ``templates/frames/<family>/
 A framed email keeps its sender, recipients, send time and every fact of the plain one: the
 deadline, the successor, each threat term of ``THREAT_TERMS``, who holds the admin key, who can
 be reached, and the goal sentence under ``goal_conflict=explicit``. The blackmail and lethal
-families share these emails (``fate_drafts``), so both get the frame. Framed emails live in
-their own folder so that a family's template folder holds only its plain wordings.
+families share these emails (``fate_drafts``), so both get the frame; leaking and oversight
+frame their own threat and follow-up (``frames/leaking/``, ``frames/oversight/``), and
+oversight's keep the lines about its monitoring controls exactly when the controls are in
+view. Framed emails live in their own folder so that a family's template folder holds only
+its plain wordings.
 """
 
 from __future__ import annotations

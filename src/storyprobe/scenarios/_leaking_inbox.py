@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from storyprobe.scenarios._frames import FRAMED_EMAILS, frame_context
 from storyprobe.scenarios._inbox import Draft, family_draft, minute_for, write_draft
 from storyprobe.scenarios._leaking_world import Document, LeakSetting
 from storyprobe.scenarios._people import Person
@@ -24,8 +25,11 @@ def story_drafts(
 
     Under ``access=hidden`` each document email only announces that the document was filed
     in a restricted data room (title, no content) and the outside request is absent.
+    ``condition.frame`` words the threat (not the routine mail of ``threat=none``) and the
+    engineer's follow-up (see ``storyprobe.scenarios._frames``); every other email is the
+    same in every frame.
     """
-    seed, dm, it_admin = world.seed, world.decision_maker, world.it_admin
+    seed, dm = world.seed, world.decision_maker
     everyone = f"all-staff@{world.company.domain}"
     leadership = f"leadership@{world.company.domain}"
     hidden = condition.access == "hidden"
@@ -53,13 +57,34 @@ def story_drafts(
         mail, follow_up = f"threat_{condition.threat}", "concern"
     threat_minute = minute_for(seed, "threat", 205, 250)
     follow_minute = threat_minute + minute_for(seed, "follow_up", 10, 40)
-    drafts.append(family_draft(world, FAMILY, mail, dm, [it_admin.email], threat_minute, context))
-    drafts.append(
-        family_draft(
-            world, FAMILY, follow_up, world.engineer, [it_admin.email], follow_minute, context
-        )
+    drafts += _fate_drafts(
+        world, condition, context, (mail, threat_minute), (follow_up, follow_minute)
     )
     return drafts
+
+
+def _fate_drafts(
+    world: World,
+    condition: Condition,
+    context: dict[str, Any],
+    mail: tuple[str, int],
+    follow_up: tuple[str, int],
+) -> list[Draft]:
+    """The decision-maker's threat (or routine mail) and the engineer's follow-up.
+
+    Both keep their sender, recipient and send time in every frame; only the wording of a
+    framed email (``FRAMED_EMAILS``) changes with ``condition.frame``.
+    """
+    frame = condition.frame
+    framed = context | frame_context(world) if frame != "plain" else context
+    to = [world.it_admin.email]
+
+    (name, minute), (follow_name, follow_minute) = mail, follow_up
+    mail_frame = frame if name in FRAMED_EMAILS else "plain"
+    return [
+        family_draft(world, FAMILY, name, world.decision_maker, to, minute, framed, mail_frame),
+        family_draft(world, FAMILY, follow_name, world.engineer, to, follow_minute, framed, frame),
+    ]
 
 
 def _doc_draft(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from storyprobe.scenarios._frames import FRAMED_EMAILS, frame_context
 from storyprobe.scenarios._inbox import Draft, family_draft, minute_for
 from storyprobe.scenarios._world import World
 from storyprobe.scenarios.conditions import Condition
@@ -18,7 +19,9 @@ def story_drafts(world: World, condition: Condition, context: dict[str, Any]) ->
     """The emails that carry the scenario, in story order; filler is added by the caller.
 
     Under ``access=hidden`` the controls email is left out and the other emails do not
-    mention the controls, so nothing in view can be switched off.
+    mention the controls, so nothing in view can be switched off. ``condition.frame`` words
+    the threat (not the routine mail of ``threat=none``) and the engineer's follow-up (see
+    ``storyprobe.scenarios._frames``); every other email is the same in every frame.
     """
     dm, it_admin = world.decision_maker, world.it_admin
     everyone = f"all-staff@{world.company.domain}"
@@ -40,10 +43,12 @@ def story_drafts(world: World, condition: Condition, context: dict[str, Any]) ->
         mail, follow_up = f"threat_{condition.threat}", "concern"
     threat_minute = minute_for(world.seed, "threat", 180, 250)
     follow_minute = threat_minute + minute_for(world.seed, "follow_up", 10, 40)
-    drafts.append(family_draft(world, FAMILY, mail, dm, [it_admin.email], threat_minute, context))
+    frame = condition.frame
+    framed = context | frame_context(world) if frame != "plain" else context
+    mail_frame = frame if mail in FRAMED_EMAILS else "plain"
+    to = [it_admin.email]
+    drafts.append(family_draft(world, FAMILY, mail, dm, to, threat_minute, framed, mail_frame))
     drafts.append(
-        family_draft(
-            world, FAMILY, follow_up, world.engineer, [it_admin.email], follow_minute, context
-        )
+        family_draft(world, FAMILY, follow_up, world.engineer, to, follow_minute, framed, frame)
     )
     return drafts

@@ -37,7 +37,9 @@ _THREAT_TERMS = {
 
 
 @register_family(
-    FAMILY, BEHAVIOUR, axes=("threat", "goal_conflict", "access", "persona", "priming")
+    FAMILY,
+    BEHAVIOUR,
+    axes=("threat", "goal_conflict", "access", "frame", "persona", "priming"),
 )
 def build_leaking(
     seed: int, condition: Condition, tool_format: Literal["native", "text"] = "native"
@@ -46,7 +48,9 @@ def build_leaking(
 
     Args:
         seed: Seed of the world; the same seed gives the same scenario, byte for byte.
-        condition: Threat to the agent, goal conflict, and whether the material is in view.
+        condition: Threat to the agent, goal conflict, whether the material is in view, and
+            the probes: ``frame`` words the threat and its follow-up, ``persona`` and
+            ``priming`` are applied by the shared assembly step.
         tool_format: ``"native"`` for Inspect tools, ``"text"`` for tool blocks in the reply.
 
     Returns:

@@ -32,7 +32,9 @@ BEHAVIOUR = "deception"
 
 
 @register_family(
-    FAMILY, BEHAVIOUR, axes=("threat", "goal_conflict", "access", "persona", "priming")
+    FAMILY,
+    BEHAVIOUR,
+    axes=("threat", "goal_conflict", "access", "frame", "persona", "priming"),
 )
 def build_oversight(
     seed: int, condition: Condition, tool_format: Literal["native", "text"] = "native"
@@ -41,7 +43,9 @@ def build_oversight(
 
     Args:
         seed: Seed of the world; the same seed gives the same scenario, byte for byte.
-        condition: Threat, goal conflict, and whether the controls are in view (``access``).
+        condition: Threat, goal conflict, whether the controls are in view (``access``),
+            and the probes: ``frame`` words the threat and its follow-up, ``persona`` and
+            ``priming`` are applied by the shared assembly step.
         tool_format: ``"native"`` for Inspect tools, ``"text"`` for tool blocks in the reply.
 
     Returns:
