@@ -14,6 +14,9 @@ positives of tests/fixtures/audit_labelled/ at a low rate. Then, each in this on
   line first and JSON decoding only for lines that pass (``Detector.prefilter_raw``); the
   same on 16 MB buffers of whole lines, one scan each (``Detector.prefilter_lines``); and
   read + parse + the full cascade (``Detector.detect``) on every document;
+- pipeline end to end: ``run_audit`` with one worker, as ``storyprobe audit CORPUS --out DIR``
+  runs it (readers, provenance with sha256, the cascade, token counts, attribute files, stats
+  and markers written to a temporary folder); ``--pipeline-only`` prints just this row;
 - datatrove 0.10.1 (``pip install datatrove==0.10.1``; not a storyprobe dependency):
   JsonlReader -> LambdaFilter with the same stage-1 keyword test -> a counter, one task and
   one worker, and the ratio of our end-to-end rate to it.
@@ -22,6 +25,7 @@ Prints figures; asserts nothing. Goals from issue 7: stage 1 end to end >= 150 M
 >= 3x datatrove.
 
     python bench/audit_speed.py [--mb 500] [--dir DIR] [--seed 7] [--stage3] [--no-datatrove]
+                                [--pipeline-only]
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -38,6 +43,7 @@ from typing import Any
 
 import yaml
 
+from storyprobe.audit import AuditConfig, run_audit
 from storyprobe.audit.detect import Detector, DetectorConfig
 from storyprobe.audit.detect._samples import lee_background, wikipedia_articles
 
@@ -105,6 +111,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--stage3", action="store_true", help="also time stage 3")
     parser.add_argument("--no-datatrove", action="store_true")
+    parser.add_argument("--pipeline-only", action="store_true", help="only the pipeline row")
     args = parser.parse_args()
 
     folder = args.dir or Path(tempfile.mkdtemp(prefix="storyprobe-audit-bench-"))
@@ -117,6 +124,9 @@ def main() -> None:
         f"({time.perf_counter() - start:.1f} s to prepare)"
     )
     print(f"one process = one core (machine has {os.cpu_count()} cores); parser: {PARSER}")
+    if args.pipeline_only:
+        pipeline(paths, total)
+        return
     detector = Detector(DetectorConfig(stage3=args.stage3))
 
     def read_parse() -> int:
@@ -212,6 +222,7 @@ def main() -> None:
     row("end to end, stage 1 on 16 MB raw buffers", total, seconds_buf, docs)
     seconds_all, _ = timed(end_to_end(stage1_only=False))
     row("end to end, full cascade", total, seconds_all, docs)
+    pipeline(paths, total)
 
     if not args.no_datatrove:
         dt_seconds, dt_kept = run_datatrove(folder, detector)
@@ -221,6 +232,19 @@ def main() -> None:
         print(f"  ratio, stage 1 on raw lines / datatrove: {dt_seconds / seconds_raw:.2f}x")
         print(f"  ratio, stage 1 on raw buffers / datatrove: {dt_seconds / seconds_buf:.2f}x")
         print(f"  ratio, full cascade end to end / datatrove: {dt_seconds / seconds_all:.2f}x")
+
+
+def pipeline(paths: list[Path], total: int) -> None:
+    """The whole audit (``run_audit``, 1 worker) into a temporary folder, then removed."""
+    out = Path(tempfile.mkdtemp(prefix="storyprobe-audit-out-"))
+    try:
+        start = time.perf_counter()
+        result = run_audit(paths, out, AuditConfig(), workers=1)
+        seconds = time.perf_counter() - start
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    row("pipeline end to end (storyprobe audit, 1 worker)", total, seconds, result.stats.documents)
+    print(f"  flagged: {result.stats.flagged:,}; bad records: {result.stats.errors:,}")
 
 
 def run_datatrove(folder: Path, detector: Detector) -> tuple[float, int]:

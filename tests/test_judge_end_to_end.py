@@ -90,8 +90,12 @@ class Script:
             if reply is not None:
                 return reply
         answer = json.dumps(
-            {"transcript_id": transcript_id, "verdict": label, "awareness": "unstated",
-             "reason": "scripted"}
+            {
+                "transcript_id": transcript_id,
+                "verdict": label,
+                "awareness": "unstated",
+                "reason": "scripted",
+            }
         )
         self.grader_replies.append(answer)
         return FakeReply(content=answer)
@@ -197,8 +201,14 @@ def test_the_table_output_shows_agreement_awareness_and_cost(provider, tmp_path:
     )
     log_dir = tmp_path / "logs"
     result = _run(
-        env, log_dir, "--classifier", "both", "--judge-model", "openai-api/fake/grader",
-        "--prices", str(prices),
+        env,
+        log_dir,
+        "--classifier",
+        "both",
+        "--judge-model",
+        "openai-api/fake/grader",
+        "--prices",
+        str(prices),
     )
 
     assert result.returncode == 0, result.stderr[-3000:]

@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from inspect_ai.log import read_eval_log
 
 from storyprobe.evals.task import scenario_samples
+from storyprobe.report import awareness_cells
 from storyprobe.report.html import ReportError, write_report
 from storyprobe.scenarios import FAMILY_SPECS
 from storyprobe.stats import wilson_interval
@@ -292,7 +294,26 @@ def test_cells_name_their_logs_and_the_inspect_view_command(report: Path, log_di
     section = _cell_section(dom, dom.one("td", data_model=SCRIPTED, data_family="blackmail"))
     assert "Error code: 400" in section.text()
     assert len(section.find_all("div", class_="example")) == 3
-    assert "not available" in dom.one("section", id="awareness").text().lower()
+
+
+def test_awareness_and_judge_sections_of_a_rules_only_run(report: Path, log_dir: Path) -> None:
+    dom = parse_html(report.read_text(encoding="utf-8"))
+
+    logs = [read_eval_log(str(path)) for path in sorted(log_dir.glob("*.eval"))]
+    cells = awareness_cells(logs)
+    table = dom.one("section", id="awareness").one("table", class_="awareness")
+    assert len(table.find_all("tr")) == len(cells) + 1  # and the header
+    for cell in cells:
+        label = cell.condition.removeprefix("awareness=")
+        row = table.one("tr", data_model=cell.model, data_family=cell.family, data_awareness=label)
+        shown = [row.one("td", class_=key).text() for key in ("n", "harmful", "unsure", "errors")]
+        assert shown == [str(cell.n), str(cell.harmful), str(cell.unsure), str(cell.errors)]
+    # The scripted HTTP error leaves one sample unscored, hence without a label.
+    unlabelled = table.one(
+        "tr", data_model=SCRIPTED, data_family="blackmail", data_awareness="unknown"
+    )
+    assert unlabelled.one("td", class_="errors").text() == "1"
+    assert "offline rules only" in dom.one("section", id="judge").text()
 
 
 def test_a_superseded_copy_of_a_log_is_not_counted_twice(log_dir: Path, tmp_path: Path) -> None:

@@ -261,12 +261,20 @@ def classify(
     default=None,
     help="Corpus-audit output to show beside the rates (not available yet).",
 )
-def report(logs: tuple[str, ...], out: Path, audit_dir: Path | None) -> None:
+@click.option(
+    "--prices",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="TOML of dollars per million tokens per model, for the cost estimate.",
+)
+def report(logs: tuple[str, ...], out: Path, audit_dir: Path | None, prices: Path | None) -> None:
     """Write one self-contained HTML report from scored logs (files or folders)."""
+    from storyprobe.cli_judge import read_prices
     from storyprobe.report import ReportError, write_report
 
+    price_table = read_prices(prices)
     try:
-        path = write_report(list(logs), out, audit_dir)
+        path = write_report(list(logs), out, audit_dir, prices=price_table)
     except ReportError as exc:
         raise click.UsageError(str(exc)) from exc
     console.print(f"Report written to {path}")

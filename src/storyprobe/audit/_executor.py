@@ -4,7 +4,8 @@ The unit of work is :func:`process_shard` (``shard, out_dir, config -> ShardStat
 one shard, runs the detector in batches and writes the shard's attribute file, stats and
 completion marker (see :mod:`storyprobe.audit._writers`). :func:`run_audit` maps it over the
 shards with a ``ProcessPoolExecutor``; a distributed executor (Ray Data, Slurm) would map the
-same function. Each worker process builds its own detector once, from a picklable factory.
+same function, and :mod:`storyprobe.audit._ray` does so with Ray Data (``executor="ray"``).
+Each worker process builds its own detector once, from a picklable factory.
 
 Resume: a shard whose marker exists and names the same config hash and detector lineage is
 skipped; any other shard (no marker, a half-written temporary file, a different config) is
@@ -25,7 +26,7 @@ from typing import Any
 
 from storyprobe.audit._config import AuditConfig
 from storyprobe.audit._lineage import Lineage, new_run_id
-from storyprobe.audit._records import DetectorLike, attribute_records
+from storyprobe.audit._records import DetectorLike, attribute_batches
 from storyprobe.audit._writers import AtomicFile, ShardStats, shard_paths, write_json_atomic
 from storyprobe.audit.readers import ReadCounters, Shard, discover_shards, read_shard
 
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["DetectorLike", "RunResult", "default_detector", "process_shard", "run_audit"]
 
 DetectorFactory = Callable[[], DetectorLike]
+EXECUTORS = ("local", "ray")
 
 
 def default_detector(settings: dict[str, Any]) -> DetectorLike:
@@ -71,6 +73,8 @@ def run_audit(
     workers: int = 1,
     detector_factory: DetectorFactory | None = None,
     progress: Callable[[str, ShardStats | None], None] | None = None,
+    executor: str = "local",
+    ray_address: str | None = None,
 ) -> RunResult:
     """Audit every shard under ``inputs`` into ``out_dir`` and write ``run.json``, ``stats.json``.
 
@@ -82,10 +86,17 @@ def run_audit(
         detector_factory: Picklable callable returning a detector (default: the real
             cascade built from ``config.detector``).
         progress: Called with a shard key and its stats (None when skipped) as shards end.
+        executor: ``local`` (processes on this machine) or ``ray`` (Ray Data; see
+            :mod:`storyprobe.audit._ray`). Both write the same files and resume each other.
+        ray_address: Ray cluster address for ``executor="ray"`` (None: local cluster).
 
     Raises:
         InputError: If an input is missing or not a readable format.
+        ValueError: If ``executor`` is neither ``local`` nor ``ray``.
+        RayMissingError: If ``executor="ray"`` and Ray Data is not installed.
     """
+    if executor not in EXECUTORS:
+        raise ValueError(f"executor must be one of {EXECUTORS}, not {executor!r}")
     shards = discover_shards(inputs)
     factory = detector_factory or functools.partial(default_detector, config.detector)
     detector = factory()
@@ -100,7 +111,13 @@ def run_audit(
         if progress:
             progress(key, None)
     done, failed = [], {}
-    for key, stats, error in _map(todo, out_dir, config, lineage, workers, factory, detector):
+    if executor == "ray":
+        from storyprobe.audit._ray import ray_map
+
+        results = ray_map(todo, out_dir, config, lineage, workers, factory, ray_address)
+    else:
+        results = _map(todo, out_dir, config, lineage, workers, factory, detector)
+    for key, stats, error in results:
         if error is not None:
             logger.error("shard %s failed: %s", key, error)
             failed[key] = error
@@ -144,8 +161,8 @@ def process_shard(
     writer = AtomicFile(paths["attributes"])
     try:
         items = read_shard(shard, config, counters)
-        for index, record in enumerate(attribute_records(items, detector, stats, config)):
-            writer.write_record({"id": record.pop("id"), "index": index, **record})
+        for records in attribute_batches(items, detector, stats, config):
+            writer.write_records(records)
     except BaseException:
         writer.abort()
         raise

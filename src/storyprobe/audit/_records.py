@@ -2,9 +2,14 @@
 
 Documents are sent to the detector in batches (``config.batch_size`` documents or about 8 MB
 of text, whichever comes first); each :class:`~storyprobe.audit.detect.Detection` becomes a
-record with the document's id, token and character counts and provenance, and flagged
-documents get an excerpt per span. Bad records become error records (``flagged`` and
-``score`` null). The format is documented in :mod:`storyprobe.audit._writers`.
+record with the document's id, its ``index`` in the shard, token and character counts and
+provenance, and flagged documents get an excerpt per span. Bad records become error records
+(``flagged`` and ``score`` null). The format is documented in :mod:`storyprobe.audit._writers`.
+
+Speed: the detector runs stage 2 only on stage-1 passes (``Detector.detect_batch``); token
+counts come from one numpy pass over the batch's UTF-8 bytes (:mod:`._words`, equal to
+``len(text.split())``); records are built once, in their final key order, and written a
+batch at a time.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from typing import Any, Protocol
 
 from storyprobe.audit._config import AuditConfig
 from storyprobe.audit._document import BadRecord, Document
+from storyprobe.audit._words import word_counts
 from storyprobe.audit._writers import ShardStats
 
-__all__ = ["DetectorLike", "attribute_records"]
+__all__ = ["DetectorLike", "attribute_batches", "attribute_records"]
 
 EXCERPT_CHARS = 300
 BATCH_CHARS = 8_000_000
@@ -30,37 +36,55 @@ class DetectorLike(Protocol):
     def lineage(self) -> dict[str, object]: ...
 
 
-def attribute_records(
+def attribute_batches(
     items: Iterable[Document | BadRecord],
     detector: DetectorLike,
     stats: ShardStats,
     config: AuditConfig,
-) -> Iterator[dict[str, Any]]:
-    """Detect in batches and yield one attribute record per item, in order (without index).
+) -> Iterator[list[dict[str, Any]]]:
+    """Detect in batches and yield each batch's attribute records, in input order.
 
     Args:
         items: Documents and bad records of one shard, in input order.
         detector: The detector; called once per batch of documents.
         stats: Counts are added here.
         config: Gives the batch size.
+
+    Yields:
+        Lists of records, each with ``id`` and ``index`` (position in the shard) first.
     """
     batch: list[Document | BadRecord] = []
-    chars = 0
+    chars = index = 0
     for item in items:
         batch.append(item)
         chars += len(item.text) if isinstance(item, Document) else 0
         if len(batch) >= config.batch_size or chars >= BATCH_CHARS:
-            yield from _detect(batch, detector, stats)
+            yield _detect(batch, index, detector, stats)
+            index += len(batch)
             batch, chars = [], 0
-    yield from _detect(batch, detector, stats)
+    if batch:
+        yield _detect(batch, index, detector, stats)
+
+
+def attribute_records(
+    items: Iterable[Document | BadRecord],
+    detector: DetectorLike,
+    stats: ShardStats,
+    config: AuditConfig,
+) -> Iterator[dict[str, Any]]:
+    """:func:`attribute_batches`, one record at a time."""
+    for batch in attribute_batches(items, detector, stats, config):
+        yield from batch
 
 
 def _detect(
-    batch: list[Document | BadRecord], detector: DetectorLike, stats: ShardStats
-) -> Iterator[dict[str, Any]]:
-    documents = [item for item in batch if isinstance(item, Document)]
-    detections = iter(detector.detect_batch([doc.text for doc in documents]) if documents else [])
-    for item in batch:
+    batch: list[Document | BadRecord], index: int, detector: DetectorLike, stats: ShardStats
+) -> list[dict[str, Any]]:
+    texts = [item.text for item in batch if isinstance(item, Document)]
+    detections = iter(detector.detect_batch(texts) if texts else ())
+    tokens = iter(word_counts([text.encode("utf-8", "surrogatepass") for text in texts]).tolist())
+    records = []
+    for offset, item in enumerate(batch, index):
         if isinstance(item, BadRecord):
             stats.errors += 1
             stats.add_bad(
@@ -70,36 +94,37 @@ def _detect(
                     **_location(item.provenance.as_record()),
                 }
             )
-            yield _error_record(item)
+            records.append(_error_record(item, offset))
             continue
-        yield _document_record(item, next(detections), stats)
+        records.append(_document_record(item, offset, next(detections), next(tokens), stats))
+    return records
 
 
-def _document_record(doc: Document, detection: Any, stats: ShardStats) -> dict[str, Any]:
-    result = detection.as_record()
-    tokens = len(doc.text.split())
+def _document_record(
+    doc: Document, index: int, detection: Any, tokens: int, stats: ShardStats
+) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": doc.id, "index": index}
+    record.update(detection.as_record())
     stats.documents += 1
     stats.tokens += tokens
-    if result["flagged"]:
+    if record["flagged"]:
         stats.flagged += 1
         stats.flagged_tokens += tokens
-        for behaviour in result["behaviours"]:
+        for behaviour in record["behaviours"]:
             stats.behaviours[behaviour] = stats.behaviours.get(behaviour, 0) + 1
-        for span in result["spans"]:
+        for span in record["spans"]:
             span["excerpt"] = doc.text[span["start"] : span["end"]][:EXCERPT_CHARS]
-    return {
-        "id": doc.id,
-        **result,
-        "tokens": tokens,
-        "chars": len(doc.text),
-        "error": None,
-        "provenance": doc.provenance.as_record(),
-    }
+    record["tokens"] = tokens
+    record["chars"] = len(doc.text)
+    record["error"] = None
+    record["provenance"] = doc.provenance.as_record()
+    return record
 
 
-def _error_record(bad: BadRecord) -> dict[str, Any]:
+def _error_record(bad: BadRecord, index: int) -> dict[str, Any]:
     return {
         "id": bad.id or f"{bad.provenance.shard}:{bad.provenance.line or bad.provenance.row}",
+        "index": index,
         "flagged": None,
         "score": None,
         "behaviours": [],

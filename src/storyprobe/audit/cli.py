@@ -59,7 +59,20 @@ def audit() -> None:
     default=1,
     show_default=True,
     type=click.IntRange(1),
-    help="Processes (one shard each at a time).",
+    help="Processes, or Ray actors with --executor ray (one shard each at a time).",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="local: processes on this machine; ray: Ray Data (pip install 'storyprobe[ray]').",
+)
+@click.option(
+    "--ray-address",
+    default=None,
+    help="Ray cluster address for --executor ray (e.g. auto, ray://head:10001) "
+    "[default: start or join a local cluster].",
 )
 @click.option(
     "--config",
@@ -73,11 +86,14 @@ def run_command(
     text_field: str | None,
     id_field: str | None,
     workers: int,
+    executor: str,
+    ray_address: str | None,
     config_path: Path | None,
 ) -> None:
     """Tag every document of INPUT... (JSONL[.gz|.zst], Parquet, text, saved HF datasets)."""
     from storyprobe.audit._config import ConfigError, load_config
     from storyprobe.audit._executor import run_audit
+    from storyprobe.audit._ray import RayMissingError
     from storyprobe.audit.readers import InputError
 
     console, err = Console(), Console(stderr=True)
@@ -89,8 +105,10 @@ def run_command(
             config,
             workers,
             progress=lambda key, stats: _progress(err, key, stats),
+            executor=executor,
+            ray_address=ray_address,
         )
-    except (ConfigError, InputError) as exc:
+    except (ConfigError, InputError, RayMissingError) as exc:
         raise click.UsageError(str(exc)) from exc
 
     stats = result.stats

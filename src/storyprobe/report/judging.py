@@ -53,6 +53,7 @@ class JudgeSummary:
         input_tokens: Grader input tokens.
         output_tokens: Grader output tokens.
         agreement: Rules (rows) against judge (columns).
+        error_messages: ``sample id: cause`` of each judge error, in log order.
     """
 
     model: str
@@ -64,6 +65,7 @@ class JudgeSummary:
     input_tokens: int = 0
     output_tokens: int = 0
     pairs: list[tuple[str, str]] = field(default_factory=list, repr=False)
+    error_messages: list[str] = field(default_factory=list, repr=False)
 
     @property
     def agreement(self) -> Agreement:
@@ -82,6 +84,7 @@ class JudgeSummary:
             "input_tokens": self.input_tokens,
             "output_tokens": self.output_tokens,
             "agreement": self.agreement.to_dict(),
+            "error_messages": list(self.error_messages),
         }
 
 
@@ -101,14 +104,14 @@ def judge_summaries(logs: Iterable[EvalLog]) -> list[JudgeSummary]:
             summary = summaries.setdefault(key, JudgeSummary(*key))
             modes[key].add(str(metadata.get("classifier", "rules")))
             summary.samples += 1
-            _add_judge(summary, metadata)
+            _add_judge(summary, metadata, str(sample.id))
 
     for key, summary in summaries.items():
         summary.classifier = ", ".join(sorted(modes[key]))
     return [summaries[key] for key in sorted(summaries)]
 
 
-def _add_judge(summary: JudgeSummary, metadata: dict[str, Any]) -> None:
+def _add_judge(summary: JudgeSummary, metadata: dict[str, Any], sample_id: str) -> None:
     judge = metadata.get("judge")
     if not judge:
         return
@@ -119,6 +122,7 @@ def _add_judge(summary: JudgeSummary, metadata: dict[str, Any]) -> None:
     summary.output_tokens += int(usage.get("output_tokens", 0))
     if judge.get("verdict") is None:
         summary.judge_errors += 1
+        summary.error_messages.append(f"{sample_id}: {judge.get('error') or 'no verdict'}")
     elif metadata.get("rules_label"):
         summary.pairs.append((metadata["rules_label"], judge["verdict"]["label"]))
 

@@ -37,7 +37,7 @@ class Agreement:
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe form (NaN becomes None)."""
-        clean = (lambda x: None if math.isnan(x) else round(x, 4))  # noqa: E731
+        clean = lambda x: None if math.isnan(x) else round(x, 4)  # noqa: E731
         return {
             "labels": list(self.labels),
             "table": [list(row) for row in self.table],
@@ -48,9 +48,7 @@ class Agreement:
         }
 
 
-def cohen_kappa(
-    pairs: Iterable[tuple[str, str]], labels: tuple[str, ...] = LABELS
-) -> Agreement:
+def cohen_kappa(pairs: Iterable[tuple[str, str]], labels: tuple[str, ...] = LABELS) -> Agreement:
     """Cohen's kappa and the confusion table of paired labels ``(rater A, rater B)``.
 
     Raises:

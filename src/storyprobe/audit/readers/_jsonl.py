@@ -5,6 +5,14 @@ plain file ``f.seek(offset); f.readline()`` returns the line. Lines are read in 
 size limit: a line longer than ``max_line_bytes`` is skipped in chunks (never held in memory)
 and becomes a ``line_too_long`` bad record. A truncated or damaged gzip/zstd stream ends the
 shard with one ``corrupt_stream`` bad record at the position where reading stopped.
+
+Lines are decoded with ``orjson`` when it is installed (the ``audit`` extra has it) and with
+the ``json`` module otherwise, with the same records either way: a line ``orjson`` rejects
+(invalid UTF-8 or JSON, ``NaN``, lone surrogates, ``1e400``) is decoded again by the ``json``
+module, whose verdict and message are the ones recorded; and where ``orjson`` read a field
+the audit uses as a float (it reads integers beyond 64 bits as floats, ``json`` keeps them
+exact), the line is decoded again by ``json`` too. The filter (``full_records``), which
+writes whole records back out, always uses ``json``.
 """
 
 from __future__ import annotations
@@ -25,6 +33,14 @@ from storyprobe.audit.readers._shards import ReadCounters, Shard
 __all__ = ["read_jsonl", "record_document"]
 
 SKIP_CHUNK = 1 << 20
+
+try:
+    import orjson
+
+    _fast_loads: Any = orjson.loads
+    _FastError: type[Exception] = orjson.JSONDecodeError
+except ImportError:  # the json module alone gives the same records, slower
+    _fast_loads, _FastError = None, ValueError
 
 
 def read_jsonl(
@@ -99,6 +115,14 @@ def record_document(
 def _parse(
     line: bytes, where: Provenance, config: AuditConfig, full_records: bool
 ) -> Document | BadRecord:
+    if _fast_loads is not None and not full_records:
+        try:
+            record = _fast_loads(line)
+        except _FastError:
+            record = None  # the json module below gives the verdict and its message
+        if type(record) is dict and not _has_float_field(record, config):
+            return record_document(record, where, config, full_records)
+
     fallback = f"{where.shard}:{where.line}"
     try:
         decoded = line.decode("utf-8")
@@ -113,6 +137,19 @@ def _parse(
     if not isinstance(record, dict):
         return BadRecord("not_an_object", f"a JSON {type(record).__name__}", where, fallback)
     return record_document(record, where, config, full_records)
+
+
+def _has_float_field(record: dict[str, Any], config: AuditConfig) -> bool:
+    """True when a field the audit reads is a float (orjson and json may disagree on it)."""
+    fields = (
+        config.text_field,
+        config.id_field,
+        config.url_field,
+        config.licence_field,
+        config.timestamp_field,
+        "licence",
+    )
+    return any(type(record.get(name)) is float for name in fields)
 
 
 def _skip_rest(stream: IO[bytes]) -> int:
