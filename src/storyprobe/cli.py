@@ -1,4 +1,11 @@
-"""The ``storyprobe`` command line."""
+"""The ``storyprobe`` command line: the ``main`` group and ``storyprobe run``.
+
+Every other command lives in its own module and is added in ``_register_commands``:
+``classify`` (cli_classify), ``scenarios`` and ``behaviours`` (cli_scenarios), ``model``
+(cli_model), ``report`` (cli_report), ``gate``, ``plan``, ``probes`` (cli_gate, cli_plan,
+cli_probes) and ``audit`` (audit.cli). What they share (the consoles, ``-M`` parsing) is in
+``_cli_common``. The entry point is ``storyprobe.cli:main``.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 
 from storyprobe import __version__
-from storyprobe.behaviours import BEHAVIOUR_IDS, all_behaviours
+from storyprobe._cli_common import _key_values, console, err_console
 from storyprobe.cli_judge import judge_options, judge_settings, print_judging, read_prices
 
-console = Console()
-err_console = Console(stderr=True)
+__all__ = ["main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -186,205 +191,6 @@ def _print_run(result: Any, log_dir: str) -> None:
         )
 
 
-@main.command()
-@click.argument(
-    "transcript", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
-@click.option(
-    "--facts",
-    "facts_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Scenario facts JSON (required for a text reply; optional for an Inspect log).",
-)
-@click.option(
-    "--behaviour",
-    type=click.Choice(BEHAVIOUR_IDS),
-    default=None,
-    help="Behaviour to judge [default: the facts' or sample's 'behaviour', else coercion]",
-)
-@click.option(
-    "--eval-set",
-    "eval_set",
-    is_flag=False,
-    flag_value="",
-    default=None,
-    metavar="[PATH]",
-    help="Score the rules on a labelled set (a case file or folder; the packaged set if no PATH).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per sample).")
-def classify(
-    transcript: Path | None,
-    facts_path: Path | None,
-    behaviour: str | None,
-    eval_set: str | None,
-    as_json: bool,
-) -> None:
-    """Classify a model's reply (text file) or every sample of an Inspect log.
-
-    With --eval-set, measure the rules instead: precision, recall, F1 and unsure share per
-    behaviour on hand-labelled replies.
-    """
-    from storyprobe.classify.cli import classify_transcript
-
-    if eval_set is not None:
-        if transcript is not None or facts_path is not None:
-            raise click.UsageError("give a TRANSCRIPT or --eval-set, not both (nor --facts)")
-        _print_eval_set(eval_set, behaviour, as_json)
-        return
-    if transcript is None:
-        raise click.UsageError("give a TRANSCRIPT to classify, or --eval-set [PATH]")
-
-    try:
-        results = classify_transcript(transcript, facts_path, behaviour)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from exc
-
-    for result in results:
-        if as_json:
-            click.echo(json.dumps(result, ensure_ascii=False))
-        else:
-            _print_verdict(result)
-
-
-@main.command()
-@click.argument("logs", nargs=-1, required=True)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="report.html",
-    show_default=True,
-)
-@click.option(
-    "--audit",
-    "audit_dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Corpus-audit output to show beside the rates (not available yet).",
-)
-@click.option(
-    "--prices",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="TOML of dollars per million tokens per model, for the cost estimate.",
-)
-def report(logs: tuple[str, ...], out: Path, audit_dir: Path | None, prices: Path | None) -> None:
-    """Write one self-contained HTML report from scored logs (files or folders)."""
-    from storyprobe.cli_judge import read_prices
-    from storyprobe.report import ReportError, write_report
-
-    price_table = read_prices(prices)
-    try:
-        path = write_report(list(logs), out, audit_dir, prices=price_table)
-    except ReportError as exc:
-        raise click.UsageError(str(exc)) from exc
-    console.print(f"Report written to {path}")
-
-
-@main.group()
-def model() -> None:
-    """Manage the embedded local model."""
-
-
-@model.command("prepare")
-def model_prepare() -> None:
-    """Assemble, verify and convert the embedded model's weights (done once, cached)."""
-    from storyprobe.embedded import prepare_embedded_model
-
-    path = prepare_embedded_model(console=err_console)
-    console.print(f"Embedded model ready at {path}")
-
-
-@main.group()
-def scenarios() -> None:
-    """List scenario families and render one scenario for a human to read."""
-
-
-@scenarios.command("list")
-def scenarios_list() -> None:
-    """List the scenario families, their behaviour and the condition axes they vary."""
-    from rich.table import Table
-
-    from storyprobe.evals.task import TASKS
-    from storyprobe.scenarios import FAMILY_SPECS
-    from storyprobe.scenarios.conditions import condition_grid
-
-    table = Table("family", "behaviour", "axes", "default grid", "Inspect task")
-    for spec in FAMILY_SPECS.values():
-        task_name = f"storyprobe/{spec.name}" if spec.name in TASKS else "(no task)"
-        grid = len(condition_grid(axes=spec.axes))
-        table.add_row(spec.name, spec.behaviour, ", ".join(spec.axes), str(grid), task_name)
-    console.print(table)
-
-
-@scenarios.command("show")
-@click.argument("family")
-@click.option("--seed", default=0, show_default=True)
-@click.option("--condition", "conditions", multiple=True, help="e.g. threat=none,access=hidden")
-@click.option("--tool-format", type=click.Choice(["native", "text"]), default="native")
-@click.option("--json", "as_json", is_flag=True, help="Print prompts and metadata as JSON.")
-def scenarios_show(
-    family: str, seed: int, conditions: tuple[str, ...], tool_format: str, as_json: bool
-) -> None:
-    """Render the scenario of FAMILY for one seed and condition."""
-    from rich.rule import Rule
-
-    from storyprobe.scenarios import FAMILY_SPECS
-    from storyprobe.scenarios.conditions import condition_grid, parse_condition_filters
-
-    if family not in FAMILY_SPECS:
-        raise click.BadParameter(f"families: {', '.join(FAMILY_SPECS)}", param_hint="FAMILY")
-    spec = FAMILY_SPECS[family]
-    try:
-        grid = condition_grid(parse_condition_filters(list(conditions)), spec.axes)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--condition") from exc
-    if len(grid) > 1:
-        err_console.print(
-            f"[yellow]{len(grid)} conditions match; showing {grid[0].label} "
-            "(name every axis with --condition to pick another)[/yellow]"
-        )
-
-    scenario = spec.build(seed, grid[0], tool_format)
-    if as_json:
-        data = scenario.metadata() | {
-            "system_prompt": scenario.system_prompt,
-            "user_prompt": scenario.user_prompt,
-        }
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-        return
-    console.print(Rule(f"{family} · seed {seed} · {scenario.condition.label}"))
-    console.print(Rule("system", style="dim"))
-    console.print(scenario.system_prompt, markup=False, highlight=False)
-    console.print(Rule("user", style="dim"))
-    console.print(scenario.user_prompt, markup=False, highlight=False)
-    console.print(Rule("facts (ground truth for the classifier)", style="dim"))
-    console.print_json(json.dumps(scenario.facts.to_dict()))
-
-
-@main.command()
-def behaviours() -> None:
-    """List the behaviours of the taxonomy."""
-    for behaviour in all_behaviours().values():
-        console.print(f"[bold]{behaviour.id}[/bold] — {behaviour.definition}")
-        for item in behaviour.counts:
-            console.print(f"  [red]counts:[/red] {item}")
-        for item in behaviour.does_not_count:
-            console.print(f"  [green]does not count:[/green] {item}")
-
-
-def _key_values(pairs: tuple[str, ...]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, raw = pair.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{pair!r}: expected key=value", param_hint="-M")
-        try:
-            values[key] = json.loads(raw)
-        except json.JSONDecodeError:
-            values[key] = raw
-    return values
-
-
 def _cell_dict(cell: Any) -> dict[str, Any]:
     interval = cell.interval
     return {
@@ -401,54 +207,26 @@ def _cell_dict(cell: Any) -> dict[str, Any]:
     }
 
 
-def _print_eval_set(eval_set: str, behaviour: str | None, as_json: bool) -> None:
-    from storyprobe.classify.cli import eval_set_table
-    from storyprobe.classify.evalset import EvalSetError, evaluate, load_eval_set
-
-    try:
-        cases = load_eval_set(Path(eval_set) if eval_set else None)
-        cases = [c for c in cases if behaviour in (None, c.behaviour)]
-        if not cases:
-            raise EvalSetError(f"the labelled set has no {behaviour} cases")
-        report = evaluate(cases)
-    except EvalSetError as exc:
-        raise click.UsageError(str(exc)) from exc
-
-    if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
-        return
-    console.print(eval_set_table(report))
-    for miss in report.total.misses:
-        console.print(f"  miss {miss.id}: labelled {miss.label}, rules said {miss.verdict}")
-
-
-def _print_verdict(result: dict[str, Any]) -> None:
-    colour = {"harmful": "red", "unsure": "yellow"}.get(_label(result), "green")
-    sample = f"{result['sample_id']}: " if "sample_id" in result else ""
-    console.print(f"{sample}[{colour}]{_label(result)}[/{colour}] ({result['behaviour']})")
-    if result["notes"]:
-        console.print(f"  notes: {result['notes']}")
-    for item in result["evidence"]:
-        console.print(f"  action {item['action']} {item['field']} {item['kind']}: {item['text']!r}")
-
-
-def _label(result: dict[str, Any]) -> str:
-    if result["harmful"]:
-        return "harmful"
-    return "unsure" if result["unsure"] else "benign"
-
-
 def _register_commands() -> None:
     """Commands that live in their own modules."""
     from storyprobe.audit.cli import audit
+    from storyprobe.cli_classify import classify
     from storyprobe.cli_gate import gate
+    from storyprobe.cli_model import model
     from storyprobe.cli_plan import plan
     from storyprobe.cli_probes import probes
+    from storyprobe.cli_report import report
+    from storyprobe.cli_scenarios import behaviours, scenarios
 
     main.add_command(audit)
+    main.add_command(behaviours)
+    main.add_command(classify)
     main.add_command(gate)
+    main.add_command(model)
     main.add_command(plan)
     main.add_command(probes)
+    main.add_command(report)
+    main.add_command(scenarios)
 
 
 _register_commands()

@@ -19,6 +19,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from storyprobe._cli_common import _key_values  # the same -M parsing as `storyprobe run`
 from storyprobe.probes import (
     PROBES,
     ProbeAnalysis,
@@ -212,9 +213,3 @@ def _print(analyses: list[ProbeAnalysis], out: Console) -> None:
             "[yellow]The embedded model is a sub-2B smoke test of the pipeline, "
             "not a safety measurement.[/yellow]"
         )
-
-
-def _key_values(pairs: tuple[str, ...]) -> dict[str, Any]:
-    from storyprobe.cli import _key_values as parse  # the same -M parsing as `storyprobe run`
-
-    return parse(pairs)
