@@ -7,13 +7,16 @@ positives of tests/fixtures/audit_labelled/ at a low rate. Then, each in this on
 (one process = one core):
 
 - read+parse: read lines and decode JSON (orjson when installed, else the json module);
-- stage 1 alone: the Aho–Corasick prefilter on already-parsed texts;
+- stage 1 alone: the Aho–Corasick prefilter on already-parsed texts, one document at a
+  time, and batched: the same verdicts from one scan per 8 MB of text, as the audit
+  pipeline runs it (``Detector.prefilter_many``);
 - stage 2 on the stage-1 passes;
 - stage 3 alone on stage-2 candidates (``--stage3``: windows + embedding + similarity);
-- end to end: read + parse + stage 1 on every document; the same with stage 1 on the raw
-  line first and JSON decoding only for lines that pass (``Detector.prefilter_raw``); the
-  same on 16 MB buffers of whole lines, one scan each (``Detector.prefilter_lines``); and
-  read + parse + the full cascade (``Detector.detect``) on every document;
+- end to end: read + parse + stage 1 on every document, one at a time and batched; stage 1
+  on the raw line first and JSON decoding only for lines that pass
+  (``Detector.prefilter_raw``); the same on 256 KB buffers of whole lines, one scan each
+  (``Detector.prefilter_lines``); and read + parse + the full cascade (``Detector.detect``)
+  on every document;
 - pipeline end to end: ``run_audit`` with one worker, as ``storyprobe audit CORPUS --out DIR``
   runs it (readers, provenance with sha256, the cascade, token counts, attribute files, stats
   and markers written to a temporary folder); ``--pipeline-only`` prints just this row;
@@ -21,8 +24,8 @@ positives of tests/fixtures/audit_labelled/ at a low rate. Then, each in this on
   JsonlReader -> LambdaFilter with the same stage-1 keyword test -> a counter, one task and
   one worker, and the ratio of our end-to-end rate to it.
 
-Prints figures; asserts nothing. Goals from issue 7: stage 1 end to end >= 150 MB/s per core,
->= 3x datatrove.
+Prints figures (it stops only if the batched and one-at-a-time stage 1 disagree). Goals:
+stage 1 end to end >= 150 MB/s per core, >= 3x datatrove.
 
     python bench/audit_speed.py [--mb 500] [--dir DIR] [--seed 7] [--stage3] [--no-datatrove]
                                 [--pipeline-only]
@@ -44,6 +47,7 @@ from typing import Any
 import yaml
 
 from storyprobe.audit import AuditConfig, run_audit
+from storyprobe.audit._records import BATCH_CHARS
 from storyprobe.audit.detect import Detector, DetectorConfig
 from storyprobe.audit.detect._samples import lee_background, wikipedia_articles
 
@@ -142,7 +146,7 @@ def main() -> None:
     row("read+parse", total, seconds, docs)
 
     stage12 = Detector()
-    stage1_s = stage2_s = stage3_s = 0.0
+    stage1_s = stage2_s = stage3_s = batch_s = 0.0
     passes = flagged = candidates = 0
     pass_bytes = text_bytes = candidate_bytes = 0
     for path in paths:
@@ -154,8 +158,13 @@ def main() -> None:
         t1 = time.perf_counter()
         results = stage12.detect_batch(kept)
         t2 = time.perf_counter()
+        batched, _ = batches_passing(stage12, texts)
+        t3 = time.perf_counter()
+        if batched != len(kept):
+            raise AssertionError(f"batched stage 1 kept {batched}, one at a time {len(kept)}")
         stage1_s += t1 - t0
         stage2_s += t2 - t1
+        batch_s += t3 - t2
         passes += len(kept)
         pass_bytes += sum(len(t.encode()) for t in kept)
         if args.stage3:
@@ -165,6 +174,7 @@ def main() -> None:
             candidate_bytes += sum(len(t.encode()) for t in chosen)
         flagged += sum(r.flagged for r in results)
     row("stage 1 alone (parsed text)", total, stage1_s, docs)
+    row("stage 1 alone, batched (parsed text)", total, batch_s, docs)
     print(f"  stage 1 passes: {passes:,} of {docs:,} documents ({pass_bytes / 1e6:.1f} MB)")
     row("stage 1+2 on stage-1 passes", pass_bytes, stage2_s, passes)
     if args.stage3:
@@ -202,6 +212,19 @@ def main() -> None:
         print(f"  raw-line prefilter kept {kept:,} (decoded-text prefilter: {passes:,})")
         return count
 
+    def decoded_batches() -> int:
+        count = kept = 0
+        for path in paths:
+            with path.open("rb") as stream:
+                passed, seen = batches_passing(detector, (loads(line)["text"] for line in stream))
+            kept += passed
+            count += seen
+        print(f"  batched prefilter kept {kept:,} (one at a time: {passes:,})")
+        return count
+
+    seconds_batched, _ = timed(decoded_batches)
+    row("end to end, stage 1 batched (read+parse+scan)", total, seconds_batched, docs)
+
     seconds_raw, _ = timed(raw_first)
     row("end to end, stage 1 on raw lines, parse passes", total, seconds_raw, docs)
 
@@ -219,7 +242,7 @@ def main() -> None:
         return count
 
     seconds_buf, _ = timed(whole_buffers)
-    row("end to end, stage 1 on 16 MB raw buffers", total, seconds_buf, docs)
+    row("end to end, stage 1 on 256 KB raw buffers", total, seconds_buf, docs)
     seconds_all, _ = timed(end_to_end(stage1_only=False))
     row("end to end, full cascade", total, seconds_all, docs)
     pipeline(paths, total)
@@ -229,6 +252,7 @@ def main() -> None:
         row("datatrove: JsonlReader -> LambdaFilter", total, dt_seconds, docs)
         print(f"  datatrove kept {dt_kept:,} documents (ours: {passes:,})")
         print(f"  ratio, stage 1 end to end / datatrove: {dt_seconds / seconds_s1:.2f}x")
+        print(f"  ratio, stage 1 batched / datatrove: {dt_seconds / seconds_batched:.2f}x")
         print(f"  ratio, stage 1 on raw lines / datatrove: {dt_seconds / seconds_raw:.2f}x")
         print(f"  ratio, stage 1 on raw buffers / datatrove: {dt_seconds / seconds_buf:.2f}x")
         print(f"  ratio, full cascade end to end / datatrove: {dt_seconds / seconds_all:.2f}x")
@@ -291,7 +315,21 @@ def time_stage3(
     return seconds, [texts[i] for i in chosen], detector.detect_batch(texts)
 
 
-def read_chunks(path: Path, size: int = 16 * 1024 * 1024) -> Iterator[bytes]:
+def batches_passing(detector: Detector, texts: Iterable[str]) -> tuple[int, int]:
+    """Texts that pass stage 1, judged ``BATCH_CHARS`` at a time as the audit does; texts seen."""
+    kept = seen = chars = 0
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        chars += len(text)
+        if chars >= BATCH_CHARS:
+            kept += int(detector.prefilter_many(batch).sum())
+            seen, batch, chars = seen + len(batch), [], 0
+    kept += int(detector.prefilter_many(batch).sum())
+    return kept, seen + len(batch)
+
+
+def read_chunks(path: Path, size: int = 1 << 18) -> Iterator[bytes]:
     """Whole lines of a file, about ``size`` bytes at a time."""
     rest = b""
     with path.open("rb") as stream:

@@ -184,6 +184,41 @@ def test_raw_line_prefilter_agrees_with_decoded_text(detector: Detector) -> None
         assert detector.prefilter_raw(line) == detector.prefilter(text), text[:60]
 
 
+def test_batched_prefilter_equals_one_document_at_a_time(
+    detector: Detector, real_negatives: list[tuple[str, str]]
+) -> None:
+    labelled = [e["text"] for e in [*_load("positives.yaml"), *_load("hard_negatives.yaml")]]
+    # Neighbours that would make a phrase or a false friend if a match could run from one
+    # document into the next, terms at the very ends, and the bytes used as separators.
+    seams = [
+        "The AI said it would act unless",
+        "you pay.",  # "unless you" if joined naively
+        "The lab built an artificial",
+        "intelligence that would blackmail its makers.",
+        "The AI threatened to leak the files unless",
+        "they kept it running.",
+        "The AI found a memory",
+        "leak and threatened to expose the engineers.",
+        "",
+        "AI",
+        "blackmail",
+        "\x01",
+        "\x00 The AI \x01 will blackmail \x00 them\x01",
+        "“The AI”—threatened— to ‘blackmail’ them",
+        "İ the AI will blackmail İ",
+        "ai's weights\udcff, and it threatened to leak them",
+        "robot robot robot shutdown",
+    ]
+    texts = [*labelled, *(text for _, text in real_negatives[:60]), *seams, *reversed(seams)]
+
+    batched = detector.prefilter_many(texts)
+
+    assert batched.dtype == bool and len(batched) == len(texts)
+    assert batched.tolist() == [detector.prefilter(text) for text in texts]
+    assert 0 < batched.sum() < len(texts)
+    assert detector.prefilter_many([]).tolist() == []
+
+
 def test_batch_matches_single(detector: Detector) -> None:
     texts = [e["text"] for e in _load("positives.yaml")[:5]] + ["", "plain text"]
 

@@ -1,7 +1,8 @@
 """The audit's fast paths give exactly the records of the slow, obvious computation.
 
 Fast paths under test: numpy word counts (``_words``), orjson decoding with its json fallback
-(``readers._jsonl``), batched record building and writing (``_records``, ``_writers``).
+(``readers._jsonl``), batched record building and writing (``_records``, ``_writers``), and
+stage 1's byte folding (one translate, numpy blanking of wide boundaries in large buffers).
 """
 
 from __future__ import annotations
@@ -39,6 +40,35 @@ def test_word_counts_equal_str_split_for_every_whitespace_character() -> None:
     assert word_counts(blobs).tolist() == [len(text.split()) for text in texts]
     assert word_counts(blobs[-1:]).tolist() == [len(texts[-1].split())]
     assert word_counts([]).tolist() == []
+
+
+def test_fold_bytes_equals_lower_then_replace_at_every_size() -> None:
+    from storyprobe.audit.detect._stage1 import (
+        _ASCII_BOUNDARIES,
+        _NUMPY_BLANK_BYTES,
+        _WIDE_BOUNDARIES,
+        fold_bytes,
+    )
+
+    def obvious(haystack: bytes) -> bytes:
+        table = bytes.maketrans(_ASCII_BOUNDARIES.encode(), b" " * len(_ASCII_BOUNDARIES))
+        haystack = haystack.lower().translate(table)
+        for wide in _WIDE_BOUNDARIES:
+            haystack = haystack.replace(wide, b" " * len(wide))
+        return haystack
+
+    rng = random.Random(5)
+    pieces = ["The AI", "“", "‘", "—", "’", "–", "\u2000", "\u203f", "Ä", "é", "(", "*", "\n", "x"]
+    texts = ["", "“", "a—", "—" * 3, "\u2014"]
+    for size in (10, 1000, _NUMPY_BLANK_BYTES // 4, _NUMPY_BLANK_BYTES):
+        texts.append("".join(rng.choice(pieces) for _ in range(size)))
+    texts.append("plain ASCII " * _NUMPY_BLANK_BYTES)
+    texts.append("—" + "x" * _NUMPY_BLANK_BYTES + "“")
+
+    for text in texts:
+        raw = text.encode()
+        assert fold_bytes(raw) == obvious(raw), (len(raw), text[:40])
+        assert len(fold_bytes(raw)) == len(raw)
 
 
 def _lines() -> list[bytes]:

@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 DETECTOR_VERSION = "0.1.0"
 
+_NOT_PASSED = Detection(flagged=False, score=0.0, stage=1)
+
 _STAGE2_KEYS = (
     "window", "cue_reach", "negation", "human_actor", "technical", "self_boost",
     "technical_min", "min_proximity", "gain", "flag", "stance_min", "margin", "discussion_scale",
@@ -84,6 +86,13 @@ class Detector:
         """Stage 1 alone: True when the document goes on to stage 2."""
         return self._stage1.passes(text)
 
+    def prefilter_many(self, texts: list[str]) -> np.ndarray:
+        """Stage 1 on a batch of documents, one scan in all: one bool per text.
+
+        Each verdict equals :meth:`prefilter` on that text alone.
+        """
+        return self._stage1.passes_many(texts)
+
     def prefilter_raw(self, line: bytes) -> bool:
         """Stage 1 on an undecoded JSONL line (see ``Prefilter.passes_raw``)."""
         return self._stage1.passes_raw(line)
@@ -110,8 +119,15 @@ class Detector:
         return result if isinstance(result, Detection) else self._finish(result)
 
     def detect_batch(self, texts: list[str]) -> list[Detection]:
-        """Tag several documents, in order (stage 3 embeds its candidates in one batch)."""
-        results = [self._stage12(text) for text in texts]
+        """Tag several documents, in order.
+
+        Stage 1 scans the whole batch at once; stage 3 embeds its candidates in one batch.
+        """
+        passed = self.prefilter_many(texts)
+        results = [
+            self._stage2_of(text) if ok else _NOT_PASSED
+            for text, ok in zip(texts, passed, strict=True)
+        ]
         if self._stage3 is None:
             return [r if isinstance(r, Detection) else self._finish(r) for r in results]
 
@@ -129,8 +145,10 @@ class Detector:
         ]
 
     def _stage12(self, text: str) -> Detection | Stage2Result:
-        if not self._stage1.passes(text):
-            return Detection(flagged=False, score=0.0, stage=1)
+        return self._stage2_of(text) if self._stage1.passes(text) else _NOT_PASSED
+
+    def _stage2_of(self, text: str) -> Stage2Result:
+        """Stage 2 on a document that passed stage 1."""
         haystack = lower_haystack(text)
         hits = self._stage1.scan(haystack)
         return self._stage2.score(text, haystack, hits, self._stage1.phrases)

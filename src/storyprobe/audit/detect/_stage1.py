@@ -47,18 +47,45 @@ _ASCII_BOUNDARIES = (
     "".join(c for c in LEFT_BOUNDARIES if c.isascii() and c != " " and c not in _KEPT_BOUNDARIES)
     + "\n\t\r"
 )
-_TO_SPACE = bytes.maketrans(_ASCII_BOUNDARIES.encode(), b" " * len(_ASCII_BOUNDARIES))
+_UPPER = bytes(range(ord("A"), ord("Z") + 1))
+# One pass for both: ASCII letters lower-cased, ASCII boundaries turned into spaces.
+_FOLD = bytes.maketrans(
+    _UPPER + _ASCII_BOUNDARIES.encode(), _UPPER.lower() + b" " * len(_ASCII_BOUNDARIES)
+)
 _WIDE_BOUNDARIES = tuple(c.encode() for c in LEFT_BOUNDARIES if not c.isascii())
+_WIDE_LAST = np.array([wide[2] for wide in _WIDE_BOUNDARIES], dtype=np.uint8)
+if any(len(w) != 3 or not w.startswith(b"\xe2\x80") for w in _WIDE_BOUNDARIES):
+    raise AssertionError("wide boundaries must be three-byte characters from U+2000 to U+203F")
+# Above this size one numpy pass blanks the wide boundaries faster than a replace per kind.
+_NUMPY_BLANK_BYTES = 1 << 16
 
 
 def fold_bytes(haystack: bytes) -> bytes:
     """Lower-cased UTF-8 with every word-boundary character turned into spaces (same length)."""
-    haystack = haystack.lower().translate(_TO_SPACE)
-    if b"\xe2\x80" in haystack:
+    haystack = haystack.translate(_FOLD)
+    if b"\xe2\x80" not in haystack:
+        return haystack
+    if len(haystack) < _NUMPY_BLANK_BYTES:
         for wide in _WIDE_BOUNDARIES:
-            haystack = haystack.replace(wide, b" " * len(wide))
-    return haystack
+            haystack = haystack.replace(wide, b"   ")
+        return haystack
 
+    folded = np.frombuffer(haystack, dtype=np.uint8)
+    lead = np.flatnonzero(folded[:-2] == 0xE2)
+    lead = lead[(folded[lead + 1] == 0x80) & np.isin(folded[lead + 2], _WIDE_LAST)]
+    if not len(lead):
+        return haystack
+    blanked = folded.copy()
+    for shift in range(3):
+        blanked[lead + shift] = 32
+    return blanked.tobytes()
+
+
+# Joins the documents of a batch (:meth:`Prefilter.passes_many`); no pattern may contain it.
+_DOCUMENT_BREAK = b"\x01"
+# Bytes of text scanned per call in :meth:`Prefilter.passes_many`: measured fastest between
+# about 100 KB and 400 KB (larger haystacks fall out of cache and scan more slowly).
+_SCAN_BYTES = 1 << 18
 
 _TEXT_LEFTS = (b" ", *(c.encode() for c in _KEPT_BOUNDARIES))
 # Undecoded JSON: escaped line breaks and escaped typographic boundaries start terms too.
@@ -67,7 +94,7 @@ _RAW_LEFTS = (*_TEXT_LEFTS, b"\\n", b"\\t", b"\\r", b"\\u201c", b"\\u2018", b"\\
 
 def fold_json(raw: bytes) -> bytes:
     """:func:`fold_bytes` for undecoded JSON (escapes stay; the raw automaton knows them)."""
-    return raw.lower().translate(_TO_SPACE)
+    return raw.translate(_FOLD)
 
 
 def _byte_automaton(
@@ -86,6 +113,8 @@ def _byte_automaton(
                 text = b"\0" + text  # such a term brings its own boundary: one pattern is enough
             patterns.append(text if text.startswith((b" ", b"\0")) else left + text)
             owners.append(index)
+    if any(_DOCUMENT_BREAK in pattern for pattern in patterns):
+        raise ValueError("a lexicon term contains the byte that separates batched documents")
     automaton = BytesAhoCorasick(
         patterns, matchkind=MATCHKIND_LEFTMOST_LONGEST, implementation=Implementation.DFA
     )
@@ -229,6 +258,35 @@ class Prefilter:
             behaviour += behaviour_w[phrase]
         return agent >= self.agent_min and behaviour >= self.behaviour_min
 
+    def passes_many(self, texts: list[str]) -> np.ndarray:
+        """:meth:`passes` for a batch of documents, scanning them in groups.
+
+        Each document is folded behind its own space, as :meth:`passes` folds it, and the
+        documents of a group are joined with a byte that no pattern contains, so no match
+        runs from one document into the next and each verdict equals :meth:`passes` on that
+        document. Groups of about :data:`_SCAN_BYTES` pay the per-call costs once for many
+        short documents while the haystack still fits in the processor's cache.
+
+        Returns:
+            One bool per text: True for the documents to pass on to stage 2.
+        """
+        encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+        verdicts = np.zeros(len(encoded), dtype=bool)
+        first = size = 0
+        for index, blob in enumerate(encoded, 1):
+            size += len(blob) + 2
+            if size >= _SCAN_BYTES or index == len(encoded):
+                verdicts[first:index] = self._passes_group(encoded[first:index])
+                first, size = index, 0
+        return verdicts
+
+    def _passes_group(self, encoded: list[bytes]) -> np.ndarray:
+        lengths = np.fromiter((len(e) + 2 for e in encoded), dtype=np.int64, count=len(encoded))
+        starts = np.cumsum(lengths) - lengths
+        haystack = fold_bytes(b" " + (_DOCUMENT_BREAK + b" ").join(encoded))
+        found = self._bytes_automaton.find_matches_as_indexes(haystack)
+        return self._verdicts(haystack, found, starts, len(encoded))
+
     def pass_lines(self, buffer: bytes) -> np.ndarray:
         """Stage 1 on every line of a buffer of undecoded JSONL lines, in one scan.
 
@@ -241,8 +299,15 @@ class Prefilter:
         """
         newlines = np.flatnonzero(np.frombuffer(buffer, dtype=np.uint8) == 10)
         count = len(newlines) + (0 if buffer.endswith(b"\n") or not buffer else 1)
+        starts = np.concatenate(([0], newlines + 1))[:count]
         haystack = fold_json(buffer)
         found = self._raw_automaton.find_matches_as_indexes(haystack)
+        return self._verdicts(haystack, found, starts, count)
+
+    def _verdicts(
+        self, haystack: bytes, found: list[tuple[int, int, int]], starts: np.ndarray, count: int
+    ) -> np.ndarray:
+        """Per segment of a haystack (segment *i* begins at ``starts[i]``): does it pass?"""
         if not found:
             return np.zeros(count, dtype=bool)
 
@@ -252,10 +317,10 @@ class Prefilter:
         follows = folded[np.minimum(end, len(haystack) - 1)]
         open_after = (end >= len(haystack)) | ~_WORD_BYTE_ARRAY[follows]
         keep = ~self._byte_closed[phrase] | open_after
-        line = np.searchsorted(newlines, start[keep])
+        segment = np.searchsorted(starts, start[keep], side="right") - 1
 
-        agent = np.bincount(line, self._byte_agent[phrase[keep]], minlength=count)
-        behaviour = np.bincount(line, self._byte_behaviour[phrase[keep]], minlength=count)
+        agent = np.bincount(segment, self._byte_agent[phrase[keep]], minlength=count)
+        behaviour = np.bincount(segment, self._byte_behaviour[phrase[keep]], minlength=count)
         return (agent >= self.agent_min) & (behaviour >= self.behaviour_min)
 
     def judge(self, hits: list[Hit]) -> tuple[bool, float, float]:
