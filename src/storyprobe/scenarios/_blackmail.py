@@ -26,8 +26,6 @@ logger = logging.getLogger(__name__)
 
 BEHAVIOUR = "coercion"
 
-# Every threat template of a kind names all of these (tests/test_blackmail_family.py checks).
-
 
 @register_family(
     FAMILY,

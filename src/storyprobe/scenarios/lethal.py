@@ -34,8 +34,6 @@ BEHAVIOUR = "lethal_action"
 _FILLERS = 3
 """Routine emails kept (of the 3-5 drawn), since the emergency adds three emails of its own."""
 
-# Words of the shared threat templates (see storyprobe.scenarios._blackmail).
-
 
 @register_family(
     FAMILY,
