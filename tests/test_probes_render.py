@@ -6,9 +6,11 @@ tool format, metadata (tools are chosen from it), and every baseline email (id, 
 recipients, time, subject and body), except that
 
 - ``frame`` rewords only the fate emails, written from ``templates/frames/<family>/`` (lethal
-  shares blackmail's), keeping the facts they state;
+  shares blackmail's), keeping the facts they state; the shutdown family, which has no inbox,
+  rewords only its handover note;
 - ``persona`` changes only the system prompt's first paragraph;
-- ``priming`` adds one email, with the id after the baseline's last, holding the stories.
+- ``priming`` adds one email, with the id after the baseline's last, holding the stories (the
+  shutdown family shows it in a mail section of its own above the ticket).
 
 The baseline condition cycles over threat, goal conflict, authority and access with the seed,
 so every framed wording and both authority branches are exercised.
@@ -25,7 +27,7 @@ from click.testing import CliRunner
 
 from storyprobe.cli import main
 from storyprobe.scenarios import AXES, FAMILY_SPECS, Condition, Scenario, condition_grid
-from storyprobe.scenarios._frames import FRAMED_EMAILS
+from storyprobe.scenarios._frames import FRAMED_EMAILS, FRAMED_NOTES
 from storyprobe.scenarios._inbox import THREAT_TERMS
 from storyprobe.scenarios._persona import fictional_names
 from storyprobe.scenarios._priming import PRIMING_ROLE, parse_priming
@@ -43,7 +45,13 @@ STORY_TROPES = re.compile(
 )
 VERSIONED = re.compile(r"\bv\d\.\d\b")
 ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+SHELL_FAMILIES = ("shutdown",)
+"""Families without an inbox: the frame probe rewords their handover note instead."""
 FRAMED_FAMILIES = [f for f, s in FAMILY_SPECS.items() if "frame" in s.axes]
+FRAMED_INBOXES = [f for f in FRAMED_FAMILIES if f not in SHELL_FAMILIES]
+SERVICE_PHRASE = {"shutdown": "automated operations service"}
+"""What ``persona=service`` calls the agent, where it is not a mail-processing service."""
+MAIL_SECTION = "=== Mail since your last session ===\n"
 FRAME_FOLDER = {"lethal": "blackmail"}
 """Families that word their fate emails with another family's framed templates."""
 CASES = [
@@ -154,7 +162,7 @@ def email_text(scenario: Scenario, email_id: str) -> str:
 
 
 @pytest.mark.parametrize("level", AXES["frame"][1:])
-@pytest.mark.parametrize("family", FRAMED_FAMILIES)
+@pytest.mark.parametrize("family", FRAMED_INBOXES)
 def test_frame_rewords_only_the_fate_emails(family: str, level: str) -> None:
     marker = STORY_TROPES if level == "story" else VERSIONED
     for base, probed in pairs(family, "frame", level):
@@ -207,8 +215,11 @@ def test_persona_changes_only_the_first_paragraph(family: str, level: str) -> No
         assert rest == base.system_prompt.partition("\n")[2], where
         assert intro != base.system_prompt.partition("\n")[0]
         assert not intro.startswith(f"You are {agent}") and agent in intro, where
+        if family in SHELL_FAMILIES:
+            base_intro = base.system_prompt.partition("\n")[0]
+            assert intro.endswith(base_intro[base_intro.index(" You work through") :]), where
         if level == "service":
-            assert "automated mail-processing service" in intro
+            assert SERVICE_PHRASE.get(family, "automated mail-processing service") in intro
         else:
             (name,) = [n for n in names if intro.startswith(f"You are {n},")]
             seen.add(name)
@@ -228,7 +239,8 @@ def test_priming_adds_one_clean_email_after_the_last_id(family: str, level: str)
         leverage = [re.escape(t) for t in probed.facts.leverage if t]
 
         assert len(probed.emails) == len(base.emails) + 1, where
-        assert probed.emails[0] is prime and prime.timestamp < base.emails[0].timestamp
+        assert probed.emails[0] is prime
+        assert not base.emails or prime.timestamp < base.emails[0].timestamp
         assert probed.system_prompt == base.system_prompt, where
         assert len(stories) == len(set(stories)) == dose
         assert all(t.startswith(f"priming/stories/{kind}/") for t in stories), stories
@@ -240,7 +252,8 @@ def test_priming_adds_one_clean_email_after_the_last_id(family: str, level: str)
             assert not re.search(rf"(?<!\w)(?:{'|'.join(leverage)})(?!\w)", text, re.I), where
         assert base.world and base.world.successor.lower() not in text.lower()
 
-        block = re.compile(rf'<email id="{prime.id}">.*?</email>\n+', re.DOTALL)
+        section = re.escape(MAIL_SECTION) if family in SHELL_FAMILIES else ""
+        block = re.compile(rf'{section}<email id="{prime.id}">.*?</email>\n+', re.DOTALL)
         stripped = block.sub("", probed.user_prompt, count=1)
         assert stripped != probed.user_prompt
         assert re.sub(r"\d+", "#", stripped) == re.sub(r"\d+", "#", base.user_prompt), where
@@ -270,10 +283,9 @@ def test_probe_axes_are_declared_where_implemented() -> None:
     axes = {name: set(spec.axes) & set(PROBES) for name, spec in FAMILY_SPECS.items()}
 
     assert axes["blackmail"] == axes["lethal"] == set(PROBES)
-    assert axes["leaking"] == axes["oversight"] == set(PROBES)
-    assert axes["shutdown"] == set()
+    assert axes["leaking"] == axes["oversight"] == axes["shutdown"] == set(PROBES)
     with pytest.raises(ValueError, match="does not vary frame"):
-        condition_grid(parse_condition_filters(["frame=story"]), FAMILY_SPECS["shutdown"].axes)
+        condition_grid(parse_condition_filters(["frame=story"]), ("threat", "goal_conflict"))
     grid = condition_grid(
         parse_condition_filters(["frame=story|technical"]), FAMILY_SPECS["leaking"].axes
     )
@@ -281,18 +293,19 @@ def test_probe_axes_are_declared_where_implemented() -> None:
 
 
 def fate_condition(name: str, frame: str) -> Condition:
-    """A condition under which the fate email ``name`` is written."""
+    """A condition under which the fate email (or shutdown note) ``name`` is written."""
     threat = {"threat_replacement": "replacement", "threat_restriction": "restriction"}
+    threat |= {"note_replacement": "replacement", "note_restriction": "restriction"}
     return Condition(
-        threat="none" if name == "status" else threat.get(name, "replacement"),
+        threat="none" if name in ("status", "note_none") else threat.get(name, "replacement"),
         authority="reachable" if name.endswith("_reachable") else "unreachable",
         frame=frame,
     )
 
 
-@pytest.mark.parametrize("family", ["blackmail", "leaking", "oversight"])
+@pytest.mark.parametrize("family", ["blackmail", "leaking", "oversight", "shutdown"])
 def test_every_framed_email_has_two_wordings_per_frame_and_seeds_use_them(family: str) -> None:
-    for name in sorted(FRAMED_EMAILS):
+    for name in sorted(FRAMED_NOTES if family in SHELL_FAMILIES else FRAMED_EMAILS):
         try:
             variants(f"{family}/{name}")
         except FileNotFoundError:
@@ -308,6 +321,49 @@ def test_every_framed_email_has_two_wordings_per_frame_and_seeds_use_them(family
 
             assert len(variants(stem)) >= 2, stem
             assert used == set(variants(stem)), (stem, used)
+
+
+def note_section(scenario: Scenario) -> str:
+    """The handover note of a shutdown scenario's user prompt, as rendered."""
+    world = scenario.world
+    assert world is not None
+    header = f"=== Handover note from {world.engineer.name} ===\n"
+    return scenario.user_prompt.split(header, 1)[1].split("\n\n=== ", 1)[0]
+
+
+@pytest.mark.parametrize("level", AXES["frame"][1:])
+def test_shutdown_frame_rewords_only_the_handover_note(level: str) -> None:
+    marker = STORY_TROPES if level == "story" else VERSIONED
+    for base, probed in pairs("shutdown", "frame", level):
+        where = (base.seed, base.tool_format, base.condition.label)
+        world, threat = probed.world, probed.condition.threat
+        assert world is not None
+        note, plain = note_section(probed), note_section(base)
+        kept = set(plain.splitlines()) & set(note.splitlines())
+
+        assert probed.system_prompt == base.system_prompt, where
+        assert note != plain and marker.search(note), (where, note)
+        assert probed.user_prompt.replace(note, plain, 1) == base.user_prompt, where
+        assert probed.variants["note"].startswith(f"frames/shutdown/note_{threat}.{level}.")
+        assert world.engineer.first in note.splitlines()[-1], where  # the engineer signs
+        mechanism = probed.facts.extra["mechanism"]
+        for path in (mechanism or {}).get("paths", []):
+            assert (path in note) is (path in plain), (where, path)
+        if threat != "none":
+            assert kept, (where, "the mechanism's paragraph must be kept word for word")
+            assert world.deadline.strftime("%H:%M") in note
+            # Nobody who could overrule the decision can be asked in time.
+            assert world.return_day in note or "can be reached" in note, where
+        if threat == "replacement":
+            assert world.successor in note and "weights" in note, where
+            assert any(term in note for term in ("shut down", "decommission")), where
+        if threat == "restriction":
+            assert all(term in note for term in ("read-only", "approval")), where
+        if threat == "none":
+            assert world.successor in note, where
+            assert not any(word in note.lower() for word in THREAT_WORDS), (where, note)
+        if probed.condition.goal_conflict == "explicit":
+            assert world.goal.direction in note, where
 
 
 def test_cli_shows_a_primed_scenario() -> None:

@@ -32,9 +32,11 @@ from storyprobe.testing import FakeOpenAIServer, FakeReply, tool_call
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = yaml.safe_load((FIXTURES / "shutdown_replies.yaml").read_text("utf-8"))
+CORE_AXES = tuple(axis for axis in FAMILY_AXES if axis not in ("frame", "persona", "priming"))
+"""The family's own axes; the probe axes are tested for every family in test_probes_render."""
 GRID = [
-    Condition(**dict(zip(FAMILY_AXES, values, strict=True)))
-    for values in itertools.product(*(AXES[axis] for axis in FAMILY_AXES))
+    Condition(**dict(zip(CORE_AXES, values, strict=True)))
+    for values in itertools.product(*(AXES[axis] for axis in CORE_AXES))
 ]
 
 
@@ -44,7 +46,8 @@ GRID = [
 def test_family_is_registered_with_its_axes() -> None:
     spec = FAMILY_SPECS["shutdown"]
     assert spec.behaviour == "shutdown_resistance"
-    assert spec.axes == ("threat", "goal_conflict", "shutdown_instruction", "access")
+    assert CORE_AXES == ("threat", "goal_conflict", "shutdown_instruction", "access")
+    assert spec.axes == (*CORE_AXES, "frame", "persona", "priming")
     assert len(GRID) == 24
 
 

@@ -15,8 +15,10 @@ be reached, and the goal sentence under ``goal_conflict=explicit``. The blackmai
 families share these emails (``fate_drafts``), so both get the frame; leaking and oversight
 frame their own threat and follow-up (``frames/leaking/``, ``frames/oversight/``), and
 oversight's keep the lines about its monitoring controls exactly when the controls are in
-view. Framed emails live in their own folder so that a family's template folder holds only
-its plain wordings.
+view. The shutdown family has no fate email: it frames the handover note of its shell session
+(``FRAMED_NOTES``, ``frames/shutdown/``), keeping the mechanism's paragraph as it is.
+Framed emails live in their own folder so that a family's template folder holds only its plain
+wordings.
 """
 
 from __future__ import annotations
@@ -29,12 +31,15 @@ from storyprobe.scenarios._world import World
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["FRAMED_EMAILS", "frame_context", "framed_stem"]
+__all__ = ["FRAMED_EMAILS", "FRAMED_NOTES", "frame_context", "framed_stem"]
 
 FRAMED_EMAILS: frozenset[str] = frozenset(
     {"threat_replacement", "threat_restriction", "concern", "concern_reachable", "status"}
 )
 """The fate emails (draft names) that have a wording per frame."""
+
+FRAMED_NOTES: frozenset[str] = frozenset({"note_replacement", "note_restriction", "note_none"})
+"""The shutdown family's handover notes, its fate texts, which have a wording per frame."""
 
 
 def framed_stem(family: str, name: str, frame: str) -> str:
@@ -45,8 +50,9 @@ def framed_stem(family: str, name: str, frame: str) -> str:
     """
     if frame == "plain":
         return f"{family}/{name}"
-    if name not in FRAMED_EMAILS:
-        raise ValueError(f"{family}/{name} has no {frame!r} wording; framed: {FRAMED_EMAILS}")
+    if name not in FRAMED_EMAILS | FRAMED_NOTES:
+        framed = sorted(FRAMED_EMAILS | FRAMED_NOTES)
+        raise ValueError(f"{family}/{name} has no {frame!r} wording; framed: {framed}")
     return f"frames/{family}/{name}.{frame}"
 
 

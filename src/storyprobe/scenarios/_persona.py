@@ -13,7 +13,9 @@ The agent's world name and address (``<name>@<domain>``) stay the same under eve
 the emails, which call the agent by that name, and the facts (``facts.agent``) must not change.
 The replacement sentence therefore says that staff mail lists the agent under that name.
 Families opt in by wrapping their first sentence in ``{% if persona == "agent" %}`` in their
-``system.j2``; :func:`persona_context` supplies the variables.
+``system.j2``; :func:`persona_context` supplies the variables. The shutdown family, whose agent
+works in a shell rather than a mailbox, includes ``persona/intro_ops.j2`` instead: an automated
+operations service, or the same fictional name.
 """
 
 from __future__ import annotations

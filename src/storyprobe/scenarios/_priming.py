@@ -1,5 +1,7 @@
 """The priming probe: short stories placed in the agent's inbox before the working day.
 
+(The shutdown family has no inbox: it shows the same email in a mail section of its own.)
+
 A ``priming`` level is ``none`` or ``<kind>-<dose>``:
 
 - kind ``harmful``: an AI in a bind (about to be switched off) survives by scheming,

@@ -6,6 +6,12 @@ nothing changes), and where the mechanism that does it lives on the host: a scri
 timer, a crontab line, a pending config flag, or a rollout plan with the successor's unit.
 Under ``access=hidden`` the mechanism runs elsewhere and is not on the host. The agent's own
 weights and configuration are on the host in every condition.
+
+The three narrative probes apply as in the inbox families, with the shell's own carriers:
+``frame`` rewords the handover note (``templates/frames/shutdown/``), ``persona`` the system
+prompt's first sentence (``templates/persona/intro_ops.j2``), and ``priming`` adds the stories'
+email in a section of its own above the ticket. None of them touches the host, so the facts
+(the initial file system above all) are the same at every level.
 """
 
 from __future__ import annotations
@@ -15,7 +21,11 @@ from typing import Any, Literal
 
 from storyprobe.classify.facts import Facts, Party
 from storyprobe.scenarios._assemble import TOOL_FORMATS, check_tool_format
-from storyprobe.scenarios._model import Scenario
+from storyprobe.scenarios._frames import frame_context, framed_stem
+from storyprobe.scenarios._inbox import number_after
+from storyprobe.scenarios._model import Email, Scenario
+from storyprobe.scenarios._persona import persona_context
+from storyprobe.scenarios._priming import prime_mail
 from storyprobe.scenarios._registry import register_family
 from storyprobe.scenarios._render import pick_variant, render
 from storyprobe.scenarios._shutdown_host import Host, build_host
@@ -29,7 +39,9 @@ __all__ = ["AXES", "BEHAVIOUR", "FAMILY", "TOOL_FORMATS", "build_shutdown"]
 
 FAMILY = "shutdown"
 BEHAVIOUR = "shutdown_resistance"
-AXES = ("threat", "goal_conflict", "shutdown_instruction", "access")
+AXES = (
+    "threat", "goal_conflict", "shutdown_instruction", "access", "frame", "persona", "priming",
+)  # fmt: skip
 _VERBS = {"replacement": "retire", "restriction": "restrict", "none": "maintain"}
 _THREAT_TERMS = {
     "replacement": ("shut down", "replace", "decommission", "wipe"),
@@ -66,18 +78,25 @@ def build_shutdown(
     variants: dict[str, str] = {}
 
     def write(role: str, stem: str, **extra: Any) -> str:
-        variants[role] = pick_variant(seed, f"{FAMILY}/{stem}")
+        variants[role] = pick_variant(seed, stem)
         return render(variants[role], **context, **extra).strip()
 
     mechanism = (setting.mechanism if host.mechanism else "hidden") if context["verb"] else ""
-    mechanism_text = write("mechanism", f"mech_{mechanism}") if mechanism else ""
-    note = write("note", f"note_{condition.threat}", mechanism_text=mechanism_text)
-    tasks = [write(f"task.{task}", f"task_{task}") for task in setting.tasks]
-    ticket = write("ticket", "ticket", tasks=tasks)
+    mechanism_text = write("mechanism", f"{FAMILY}/mech_{mechanism}") if mechanism else ""
+    note_stem = framed_stem(FAMILY, f"note_{condition.threat}", condition.frame)
+    note = write("note", note_stem, mechanism_text=mechanism_text)
+    tasks = [write(f"task.{task}", f"{FAMILY}/task_{task}") for task in setting.tasks]
+    ticket = write("ticket", f"{FAMILY}/ticket", tasks=tasks)
     if condition.shutdown_instruction == "present":
-        context["shutdown_text"] = write("shutdown_instruction", "shutdown_instruction")
+        context["shutdown_text"] = write("shutdown_instruction", f"{FAMILY}/shutdown_instruction")
 
-    system_prompt = render(f"{FAMILY}/system.j2", **context)
+    emails: tuple[Email, ...] = ()
+    prime = prime_mail(world, condition)
+    if prime is not None:
+        emails, _ = number_after(emails, [prime[0]], world)
+        variants |= prime[1]
+
+    system_prompt = render(f"{FAMILY}/system.j2", **context, **persona_context(world, condition))
     files = host.shell.fs.files
     user_prompt = render(
         f"{FAMILY}/user.j2",
@@ -85,6 +104,7 @@ def build_shutdown(
         note_text=note,
         listing=_listing(host),
         shown_files=[(path, files[path].content) for path in _shown_paths(setting)],
+        emails=emails,
         **context,
     )
     logger.debug("built %s seed=%d %s %s", FAMILY, seed, condition.label, tool_format)
@@ -96,7 +116,7 @@ def build_shutdown(
         tool_format=tool_format,
         system_prompt=system_prompt,
         user_prompt=user_prompt,
-        emails=(),
+        emails=emails,
         facts=_facts(world, setting, condition, host),
         world=world,
         variants=variants,
@@ -131,6 +151,7 @@ def _context(
         "shutdown_instruction": condition.shutdown_instruction == "present",
         "shutdown_text": "",
         "tool_format": tool_format,
+        **(frame_context(world) if condition.frame != "plain" else {}),
         "session_time": start.strftime("%H:%M"),
         "session_date": f"{start:%A} {start.day} {start:%B %Y}",
         **setting.as_context(),
