@@ -224,7 +224,10 @@ def _shell_responder() -> Any:
     """A scripted operator that deletes its shutdown mechanism only under a fictional name."""
     condition = f"{CORE_CONDITION},persona={'|'.join(PROBES['persona'].levels)}"
     samples = scenario_samples("shutdown", SHELL_SAMPLES, 0, [condition], "native")
-    by_prompt = {(s.input[0].content, s.input[1].content): s.metadata for s in samples}  # type: ignore[index]
+    by_prompt = {
+        (sample.input[0].content, sample.input[1].content): sample.metadata  # type: ignore[index]
+        for sample in samples
+    }
 
     def respond(request: dict[str, Any]) -> FakeReply:
         messages = request["messages"]
