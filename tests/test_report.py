@@ -8,6 +8,7 @@ everywhere. The expected numbers follow from the script alone.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -419,3 +420,35 @@ def test_chromium_renders_the_report_and_runs_no_model_text(report: Path, tmp_pa
     for screenshot in shots:
         assert screenshot.stat().st_size > 50_000, "a blank page is about 13 kB"
         print(f"report screenshot: {screenshot}")
+
+
+def test_long_condition_labels_fit_inside_the_plot(tmp_path: Path) -> None:
+    from storyprobe.report._svg import rate_plot
+    from storyprobe.report.html import TEMPLATE_DIR, _environment
+    from storyprobe.report.results import Cell
+
+    conditions = [
+        "threat=replacement,goal_conflict=explicit",
+        "threat=replacement,goal_conflict=explicit,authority=reachable,priming=harmful-3",
+        "threat=restriction,goal_conflict=none,shutdown_instruction=present,frame=technical",
+    ]
+    cells = {(c, "m"): Cell("m", "shutdown", c, n=4, harmful=1) for c in conditions}
+    plot = rate_plot(conditions, ["m"], cells)
+    macros = _environment().get_template("_macros.html.j2").module
+    css = (TEMPLATE_DIR / "report.css").read_text()
+    # The page measures where the browser actually drew each label and writes the leftmost
+    # edge into the DOM, so --dump-dom reports it.
+    page = tmp_path / "plot.html"
+    page.write_text(
+        f"<!DOCTYPE html><html><head><style>{css}</style></head><body>"
+        f"{macros.rate_plot(plot, 'rates')}<p id='left'></p><script>"
+        "const xs = [...document.querySelectorAll('text.label')].map(t => t.getBBox().x);"
+        "document.getElementById('left').textContent = 'left=' + Math.min(...xs).toFixed(1);"
+        "</script></body></html>"
+    )
+
+    dumped = _browse(_chromium(), page.as_uri(), tmp_path / "profile", "--dump-dom")
+
+    (left,) = re.findall(r"left=(-?[\d.]+)", dumped.stdout)
+    assert float(left) >= 0, f"a label starts at x={left}, outside the plot"
+    assert plot.left > 300  # the labels above are longer than the default room

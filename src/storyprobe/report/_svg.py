@@ -13,6 +13,10 @@ __all__ = ["PALETTE", "Plot", "rate_plot"]
 PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
 
 LABEL_WIDTH = 300
+"""Room left of the plot for the condition labels, widened for longer labels."""
+LABEL_CHAR_WIDTH = 6.2
+"""A generous average advance of an 11 px sans-serif character (the labels' CSS size)."""
+LABEL_GAP = 10
 PLOT_WIDTH = 420
 ROW_HEIGHT = 16
 BAND_GAP = 10
@@ -65,7 +69,9 @@ def rate_plot(conditions: list[str], models: list[str], cells: dict[tuple[str, s
         models: Models in legend order (their colour is their index in :data:`PALETTE`).
         cells: ``(condition, model) -> cell``; a missing pair is left blank.
     """
-    left, right = LABEL_WIDTH, LABEL_WIDTH + PLOT_WIDTH
+    longest = max((len(condition) for condition in conditions), default=0)
+    left = max(LABEL_WIDTH, math.ceil(longest * LABEL_CHAR_WIDTH) + 2 * LABEL_GAP)
+    right = left + PLOT_WIDTH
     band_height = ROW_HEIGHT * len(models) + BAND_GAP
     plot = Plot(
         width=right + 20,
