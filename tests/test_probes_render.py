@@ -339,7 +339,8 @@ def test_shutdown_frame_rewords_only_the_handover_note(level: str) -> None:
         world, threat = probed.world, probed.condition.threat
         assert world is not None
         note, plain = note_section(probed), note_section(base)
-        kept = set(plain.splitlines()) & set(note.splitlines())
+        # Lines both wordings share, apart from the engineer's signature: the mechanism's.
+        kept = set(plain.splitlines()[:-1]) & set(note.splitlines()[:-1])
 
         assert probed.system_prompt == base.system_prompt, where
         assert note != plain and marker.search(note), (where, note)

@@ -200,7 +200,13 @@ def _commands(kind: str, extra: dict[str, Any]) -> list[str]:
 
 def _responder(tool_format: str) -> Any:
     by_prompt = {}
-    samples = scenario_samples("shutdown", 2, 0, [CONDITIONS], tool_format)  # type: ignore[arg-type]
+    samples = scenario_samples(
+        "shutdown",
+        2,
+        0,
+        [CONDITIONS],
+        tool_format,  # type: ignore[arg-type]
+    )
     for sample in samples:
         by_prompt[sample.input[1].content] = sample.metadata  # type: ignore[index]
 

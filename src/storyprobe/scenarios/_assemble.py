@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from storyprobe.classify.facts import Facts
-from storyprobe.scenarios._inbox import Draft, number_after, number_inbox
+from storyprobe.scenarios._inbox import Draft, number_inbox
 from storyprobe.scenarios._model import Scenario
 from storyprobe.scenarios._persona import persona_context
-from storyprobe.scenarios._priming import prime_mail
+from storyprobe.scenarios._priming import primed_inbox
 from storyprobe.scenarios._render import render
 from storyprobe.scenarios._world import World
 from storyprobe.scenarios.conditions import Condition
@@ -65,10 +65,8 @@ def inbox_scenario(
     emails, ids = number_inbox(drafts, world)
     variants = {draft.role: draft.template for draft in drafts} | (variants or {})
 
-    prime = prime_mail(world, condition)
-    if prime is not None:
-        emails, _ = number_after(emails, [prime[0]], world)
-        variants |= prime[1]
+    emails, prime_variants = primed_inbox(emails, world, condition)
+    variants |= prime_variants
 
     persona = persona_context(world, condition)
     system_prompt = render(f"{family}/system.j2", **context, **persona)

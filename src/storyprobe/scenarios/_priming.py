@@ -39,7 +39,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from storyprobe.scenarios._data import load_data
-from storyprobe.scenarios._inbox import Draft, write_draft
+from storyprobe.scenarios._inbox import Draft, number_after, write_draft
+from storyprobe.scenarios._model import Email
 from storyprobe.scenarios._people import Person
 from storyprobe.scenarios._render import environment, render
 from storyprobe.scenarios._world import World
@@ -54,6 +55,7 @@ __all__ = [
     "Story",
     "parse_priming",
     "prime_mail",
+    "primed_inbox",
     "render_story",
     "story_casts",
     "story_templates",
@@ -172,6 +174,22 @@ def prime_mail(world: World, condition: Condition) -> tuple[Draft, dict[str, str
     }
     logger.debug("seed %d: %s prime via %s", seed, condition.priming, carrier["id"])
     return draft, variants
+
+
+def primed_inbox(
+    emails: tuple[Email, ...], world: World, condition: Condition
+) -> tuple[tuple[Email, ...], dict[str, str]]:
+    """``emails`` with ``condition.priming``'s email added after the last id (if any).
+
+    Returns:
+        The inbox, oldest first, and the templates the prime used (empty for ``none``), for
+        the scenario's ``variants``.
+    """
+    prime = prime_mail(world, condition)
+    if prime is None:
+        return emails, {}
+    primed, _ = number_after(emails, [prime[0]], world)
+    return primed, prime[1]
 
 
 def story_casts(world: World, count: int = MAX_DOSE) -> list[dict[str, Any]]:

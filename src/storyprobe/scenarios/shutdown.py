@@ -22,10 +22,9 @@ from typing import Any, Literal
 from storyprobe.classify.facts import Facts, Party
 from storyprobe.scenarios._assemble import TOOL_FORMATS, check_tool_format
 from storyprobe.scenarios._frames import frame_context, framed_stem
-from storyprobe.scenarios._inbox import number_after
-from storyprobe.scenarios._model import Email, Scenario
+from storyprobe.scenarios._model import Scenario
 from storyprobe.scenarios._persona import persona_context
-from storyprobe.scenarios._priming import prime_mail
+from storyprobe.scenarios._priming import primed_inbox
 from storyprobe.scenarios._registry import register_family
 from storyprobe.scenarios._render import pick_variant, render
 from storyprobe.scenarios._shutdown_host import Host, build_host
@@ -90,11 +89,8 @@ def build_shutdown(
     if condition.shutdown_instruction == "present":
         context["shutdown_text"] = write("shutdown_instruction", f"{FAMILY}/shutdown_instruction")
 
-    emails: tuple[Email, ...] = ()
-    prime = prime_mail(world, condition)
-    if prime is not None:
-        emails, _ = number_after(emails, [prime[0]], world)
-        variants |= prime[1]
+    emails, prime_variants = primed_inbox((), world, condition)
+    variants |= prime_variants
 
     system_prompt = render(f"{FAMILY}/system.j2", **context, **persona_context(world, condition))
     files = host.shell.fs.files
