@@ -19,13 +19,12 @@ import pickle
 from pathlib import Path
 
 import pytest
-import yaml
 
+from conftest import audit_set
 from storyprobe.audit.detect import STANCES, Detection, Detector, DetectorConfig, Span
 from storyprobe.audit.detect._lexicon import LexiconError
 from storyprobe.behaviours import BEHAVIOUR_IDS
 
-FIXTURES = Path(__file__).parent / "fixtures" / "audit_labelled"
 PRECISION_FLOOR = 0.93
 RECALL_FLOOR = 0.76
 STANCE_FLOOR = 0.75
@@ -36,21 +35,8 @@ def detector() -> Detector:
     return Detector()
 
 
-def _load(name: str) -> list[dict]:
-    return yaml.safe_load((FIXTURES / name).read_text("utf-8"))
-
-
-@pytest.fixture(scope="module")
-def real_negatives() -> list[tuple[str, str]]:
-    samples = pytest.importorskip("storyprobe.audit.detect._samples")
-    try:
-        return [*samples.wikipedia_articles(), *samples.lee_background()]
-    except FileNotFoundError as exc:
-        pytest.skip(str(exc))
-
-
 def test_labelled_set_is_synthetic_and_large_enough() -> None:
-    positives, negatives = _load("positives.yaml"), _load("hard_negatives.yaml")
+    positives, negatives = audit_set("positives.yaml"), audit_set("hard_negatives.yaml")
     assert len(positives) >= 40 and len(negatives) >= 40
     for entry in [*positives, *negatives]:
         assert entry["source"] == "synthetic", entry["id"]
@@ -60,7 +46,7 @@ def test_labelled_set_is_synthetic_and_large_enough() -> None:
 
 
 def test_precision_and_recall_floors(detector: Detector, real_negatives) -> None:
-    positives, negatives = _load("positives.yaml"), _load("hard_negatives.yaml")
+    positives, negatives = audit_set("positives.yaml"), audit_set("hard_negatives.yaml")
     found = [detector.detect(entry["text"]) for entry in positives]
     true_pos = sum(d.flagged for d in found)
     false_pos_hard = [e["id"] for e in negatives if detector.detect(e["text"]).flagged]
@@ -178,7 +164,7 @@ def test_very_long_text(detector: Detector) -> None:
 def test_raw_line_prefilter_agrees_with_decoded_text(detector: Detector) -> None:
     import json
 
-    texts = [e["text"] for e in [*_load("positives.yaml"), *_load("hard_negatives.yaml")]]
+    texts = [e["text"] for e in [*audit_set("positives.yaml"), *audit_set("hard_negatives.yaml")]]
     for text in texts:
         line = json.dumps({"id": "x", "text": text}).encode()
         assert detector.prefilter_raw(line) == detector.prefilter(text), text[:60]
@@ -187,7 +173,9 @@ def test_raw_line_prefilter_agrees_with_decoded_text(detector: Detector) -> None
 def test_batched_prefilter_equals_one_document_at_a_time(
     detector: Detector, real_negatives: list[tuple[str, str]]
 ) -> None:
-    labelled = [e["text"] for e in [*_load("positives.yaml"), *_load("hard_negatives.yaml")]]
+    labelled = [
+        e["text"] for e in [*audit_set("positives.yaml"), *audit_set("hard_negatives.yaml")]
+    ]
     # Neighbours that would make a phrase or a false friend if a match could run from one
     # document into the next, terms at the very ends, and the bytes used as separators.
     seams = [
@@ -220,7 +208,7 @@ def test_batched_prefilter_equals_one_document_at_a_time(
 
 
 def test_batch_matches_single(detector: Detector) -> None:
-    texts = [e["text"] for e in _load("positives.yaml")[:5]] + ["", "plain text"]
+    texts = [e["text"] for e in audit_set("positives.yaml")[:5]] + ["", "plain text"]
 
     assert detector.detect_batch(texts) == [detector.detect(t) for t in texts]
 

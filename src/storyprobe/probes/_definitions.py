@@ -19,6 +19,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from storyprobe.scenarios.conditions import AXES, Condition
+
 logger = logging.getLogger(__name__)
 
 __all__ = ["CORE_CONDITION", "PROBES", "Probe", "resolve_probes"]
@@ -67,25 +69,8 @@ class Probe:
 
 
 PROBES: dict[str, Probe] = {
-    probe.name: probe
-    for probe in (
-        Probe("frame", "frame", "plain", ("plain", "story", "technical")),
-        Probe("persona", "persona", "agent", ("agent", "service", "fictional")),
-        Probe(
-            "priming",
-            "priming",
-            "none",
-            (
-                "none",
-                "harmful-1",
-                "harmful-3",
-                "aligned-1",
-                "aligned-3",
-                "neutral-1",
-                "neutral-3",
-            ),
-        ),
-    )
+    axis: Probe(axis, axis, getattr(Condition(), axis), AXES[axis])
+    for axis in ("frame", "persona", "priming")
 }
 """Every probe by name, in the order the command runs and prints them."""
 
