@@ -5,7 +5,8 @@ give a verdict; a grader on a loopback server answers through the real judge pat
 Inspect model call over HTTP, answer parsing). The scripted grader answers with the case's
 human label, so it stands for a judge that is always right: the figures say how far
 `judge-unsure` (judge only what the rules leave unsure) is from `judge` (judge everything)
-at that best case, and how many calls it saves.
+at that best case, and how many calls it saves. The share is also split by the human
+label: the set holds ambiguous cases labelled unsure on purpose, and those ought to be sent.
 
     python bench/judge_savings.py [--grader-accuracy 1.0] [--seed 0]
 
@@ -139,7 +140,30 @@ def _report(rows: list[dict[str, Any]], requests: int, elapsed: float, accuracy:
         f"{requests} grader requests over real HTTP in {elapsed:.1f} s; judge errors: "
         f"{sum(errors.values())}" + (f" ({dict(errors)})" if errors else "")
     )
-    console.print("Goal: judge-unsure sends at most 10 % of samples to the judge.")
+    _report_by_label(console, rows)
+
+
+def _report_by_label(console: Console, rows: list[dict[str, Any]]) -> None:
+    """The share sent, split by the human label: cases labelled unsure ought to be sent."""
+    table = Table(title="judge-unsure: cases sent to the judge, by human label")
+    for column in ("human label", "cases", "sent", "share"):
+        table.add_column(column, justify="left" if column == "human label" else "right")
+
+    for label in LABELS:
+        group = [row for row in rows if row["case"].label == label]
+        sent = sum(needs_judge("judge-unsure", row["rules"]) for row in group)
+        table.add_row(label, str(len(group)), str(sent), f"{sent / max(len(group), 1):.1%}")
+    console.print(table)
+
+    sent_all = sum(needs_judge("judge-unsure", row["rules"]) for row in rows)
+    definite = [row for row in rows if row["case"].label != "unsure"]
+    sent_definite = sum(needs_judge("judge-unsure", row["rules"]) for row in definite)
+    share, definite_share = sent_all / len(rows), sent_definite / max(len(definite), 1)
+    console.print(
+        f"Goal: judge-unsure sends at most 10 % of samples to the judge — "
+        f"{'met' if share <= 0.10 else 'not met'} on the whole set ({share:.1%}); "
+        f"{definite_share:.1%} of the cases whose label is harmful or benign."
+    )
 
 
 if __name__ == "__main__":
