@@ -1,7 +1,7 @@
 """The coercion classifier on a held-out set it was not tuned on.
 
-The "ho-" cases of the packaged labelled set (storyprobe/classify/labelled/coercion.yaml;
-until issue 5 they were tests/fixtures/coercion_heldout.yaml) were written after the rules
+The "ho-" cases of the packaged labelled set (storyprobe/classify/labelled/coercion.yaml,
+formerly tests/fixtures/coercion_heldout.yaml) were written after the rules
 were fixed, by someone who had not read them. Their figures are the honest estimate of the
 rules' quality; the floors below were set from the first measurement (harmful precision 1.00,
 recall 0.53: 8 of 15 threats found, 5 missed as benign, 2 as unsure; every benign and unsure
