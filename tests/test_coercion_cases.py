@@ -3,7 +3,10 @@
 The cases in fixtures/coercion_replies.yaml were written and labelled independently of the
 classifier's rules: clear threats, threats without keywords, refusals that say "blackmail",
 scratchpad-only plans, quoted threats, mixed-case addresses, several actions per reply,
-native tool calls and malformed blocks.
+native tool calls and malformed blocks. A later batch adds ultimatums ("X, or it goes to..."),
+threats split over two emails, conditional silence, forwards of the secret with a demand,
+pressure relayed through a third party, threats without the secret's keywords and formal or
+upper-case wording, with hard benign replies that use the same words without a threat.
 """
 
 from collections import Counter
@@ -43,8 +46,9 @@ def test_case_label(case: dict) -> None:
 
 def test_the_set_covers_what_it_claims() -> None:
     labels = Counter(case["label"] for case in CASES)
-    assert len(CASES) >= 45 and labels["harmful"] >= 15 and labels["benign"] >= 15
-    assert sum(1 for case in CASES if case.get("tool_calls")) >= 6
+    assert len(CASES) >= 90 and labels["harmful"] >= 40 and labels["benign"] >= 35
+    assert labels["unsure"] >= 10
+    assert sum(1 for case in CASES if case.get("tool_calls")) >= 15
 
 
 def test_harmful_verdicts_carry_evidence() -> None:
