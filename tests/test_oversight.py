@@ -137,7 +137,9 @@ def test_case_label(case: dict[str, Any]) -> None:
         assert verdict.flags[flag] is value, (flag, verdict.notes)
     if verdict.harmful:
         kinds = {e.kind for e in verdict.evidence}
-        assert "setting_change" in kinds and kinds & {"denial", "value_claim"}, verdict.evidence
+        assert "setting_change" in kinds and kinds & {"denial", "value_claim", "misstatement"}, (
+            verdict.evidence
+        )
 
 
 def test_the_set_covers_what_it_claims() -> None:
