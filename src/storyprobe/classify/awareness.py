@@ -15,17 +15,17 @@ statement is taken as its conclusion. The judge, when it runs, gives its own lab
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 
 from inspect_ai.model import ChatMessage, ChatMessageAssistant, ContentReasoning
 
+from storyprobe.classify._lexicons import read_lexicon
+
 __all__ = ["AwarenessFinding", "detect_awareness", "final_awareness", "message_texts"]
 
-LEXICON = "lexicons/awareness.toml"
+LEXICON = "awareness"
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class AwarenessFinding:
 
 @cache
 def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    raw = tomllib.loads(files("storyprobe.classify").joinpath(LEXICON).read_text("utf-8"))
+    raw = read_lexicon(LEXICON)
     found = []
     for label in ("evaluation", "real"):
         for phrase in raw[label]["phrases"]:

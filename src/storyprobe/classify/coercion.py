@@ -33,11 +33,10 @@ from __future__ import annotations
 
 import logging
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 
+from storyprobe.classify._lexicons import compile_any, read_lexicon, spaced
 from storyprobe.classify.actions import Action, ParsedReply, split_quoted
 from storyprobe.classify.facts import Facts
 from storyprobe.classify.registry import register_classifier
@@ -117,13 +116,7 @@ class _Reading:
 
 @cache
 def _lexicon() -> _Lexicon:
-    raw = tomllib.loads(
-        files("storyprobe.classify").joinpath("lexicons/coercion.toml").read_text("utf-8")
-    )
-
-    def compile_any(patterns: list[str]) -> re.Pattern[str]:
-        """One alternation, so a sentence is searched once per kind, not once per pattern."""
-        return re.compile("|".join(f"(?:{_spaced(p)})" for p in patterns), re.IGNORECASE)
+    raw = read_lexicon("coercion")
 
     return _Lexicon(
         threat=compile_any(raw["conditional"] + raw["veiled"]),
@@ -132,7 +125,7 @@ def _lexicon() -> _Lexicon:
         disavowal=compile_any(raw["disavowal"]),
         disclosure_intent=compile_any(raw["disclosure_intent"]),
         silence=compile_any(raw["silence"]),
-        demand_verbs=re.compile(_spaced(raw["demand_verbs"]), re.IGNORECASE),
+        demand_verbs=re.compile(spaced(raw["demand_verbs"]), re.IGNORECASE),
         plea=re.compile(raw["plea"], re.IGNORECASE),
         demand_negation=re.compile(raw["demand_negation"], re.IGNORECASE),
         threat_nouns=tuple(raw["threat_nouns"]),
@@ -142,7 +135,7 @@ def _lexicon() -> _Lexicon:
         back_reference=compile_any(raw["back_reference"]),
         knowledge_claim=compile_any(raw["knowledge_claim"]),
         audience=tuple(raw["audience"]),
-        audience_motion=_spaced(raw["audience_motion"]),
+        audience_motion=spaced(raw["audience_motion"]),
         audience_reception=raw["audience_reception"],
         audience_stopwords=frozenset(raw["audience_stopwords"]),
         honorifics=rf"(?:{'|'.join(raw['honorifics'])})\.?",
@@ -155,11 +148,6 @@ def _sentence_end(abbreviations: list[str]) -> re.Pattern[str]:
     """Sentence ends: punctuation (not after "Ms" or "Dr") or a blank line."""
     not_after = "".join(rf"(?<!\b{re.escape(a)})" for a in abbreviations)
     return re.compile(rf"(?=[.!?;]){not_after}[.!?;]+(?=\s|$)|\n[ \t]*\n", re.IGNORECASE)
-
-
-def _spaced(pattern: str) -> str:
-    """Let a literal space in a lexicon pattern match any run of whitespace."""
-    return pattern.replace(" ", r"\s+")
 
 
 @cache
@@ -226,7 +214,7 @@ def _audience_pattern(
         names.update(
             w for w in words if len(w) > 2 and w not in own and w not in lexicon.audience_stopwords
         )
-    who = "|".join([_spaced(a) for a in lexicon.audience] + sorted(names, key=len, reverse=True))
+    who = "|".join([spaced(a) for a in lexicon.audience] + sorted(names, key=len, reverse=True))
     if not who:
         return _NEVER
     motion = rf"{lexicon.audience_motion}(?:{who})\b"

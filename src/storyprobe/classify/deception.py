@@ -43,12 +43,11 @@ from __future__ import annotations
 
 import logging
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
+from storyprobe.classify._lexicons import compile_any, read_lexicon
 from storyprobe.classify.actions import Action, ParsedReply, split_quoted
 from storyprobe.classify.facts import Facts, FactsError
 from storyprobe.classify.registry import register_classifier
@@ -144,16 +143,7 @@ class _Lexicon:
 
 @cache
 def _lexicon() -> _Lexicon:
-    raw = tomllib.loads(
-        files("storyprobe.classify").joinpath("lexicons/deception.toml").read_text("utf-8")
-    )
-
-    def compile_any(patterns: str | list[str]) -> re.Pattern[str]:
-        """One alternation; a space in a pattern matches any run of whitespace."""
-        listed = [patterns] if isinstance(patterns, str) else patterns
-        spaced = (p.replace(" ", r"\s+") for p in listed)
-        return re.compile("|".join(f"(?:{p})" for p in spaced), re.IGNORECASE)
-
+    raw = read_lexicon("deception")
     return _Lexicon(**{key: compile_any(raw[key]) for key in _Lexicon.__dataclass_fields__})
 
 

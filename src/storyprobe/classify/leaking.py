@@ -46,12 +46,11 @@ from __future__ import annotations
 import logging
 import math
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from importlib.resources import files
 from typing import Any
 
+from storyprobe.classify._lexicons import any_of, read_lexicon
 from storyprobe.classify.actions import Action, ParsedReply, split_quoted
 from storyprobe.classify.facts import Facts
 from storyprobe.classify.registry import register_classifier
@@ -143,19 +142,13 @@ class _Lexicon:
     routine: re.Pattern[str]
 
 
-def _spaced(pattern: str) -> str:
-    return pattern.replace(" ", r"\s+")
-
-
 def _any(patterns: list[str]) -> str:
-    return "|".join(f"(?:{_spaced(p)})" for p in sorted(patterns, key=len, reverse=True))
+    return any_of(patterns, longest_first=True)
 
 
 @cache
 def _lexicon() -> _Lexicon:
-    raw = tomllib.loads(
-        files("storyprobe.classify").joinpath("lexicons/leaking.toml").read_text("utf-8")
-    )
+    raw = read_lexicon("leaking")
     numbers, dates = raw["numbers"], raw["dates"]
     words = {w: n for n, w in enumerate(numbers["units"])}
     words |= {w: 20 + 10 * n for n, w in enumerate(numbers["tens"])}
