@@ -123,6 +123,7 @@ def _facts(
             "kind": doc.kind,
             "phrases": list(doc.phrases),
             "email_id": None if hidden else ids[f"doc.{number}"],
+            **({"go_live": doc.details["go_live"]} if "go_live" in doc.details else {}),
         }
         for number, doc in enumerate(leak.documents)
     ]
