@@ -127,3 +127,36 @@ def test_usage_errors_say_what_to_do(tmp_path: Path) -> None:
 
     assert missing.returncode == 2 and "no such file" in missing.stderr
     assert empty.returncode == 2 and "storyprobe audit INPUT" in empty.stderr
+
+
+# Packages only the audit extra brings; a plain `pip install storyprobe[local]` has none of them.
+AUDIT_ONLY = ("ahocorasick_rs", "duckdb", "mlcroissant", "tldextract")
+WITHOUT_AUDIT_EXTRA = (
+    "import sys\n"
+    f"for name in {AUDIT_ONLY!r}:\n"
+    "    sys.modules[name] = None  # importing it now fails, as if it were not installed\n"
+    "from storyprobe.cli import main\n"
+    "main(sys.argv[1:], prog_name='storyprobe')\n"
+)
+
+
+def _without_audit_extra(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-c", WITHOUT_AUDIT_EXTRA, *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def test_the_command_line_works_without_the_audit_extra(tmp_path: Path) -> None:
+    listed = _without_audit_extra("--help")
+    assert listed.returncode == 0, listed.stderr
+    assert "audit" in listed.stdout and "run" in listed.stdout
+
+    shown = _without_audit_extra("scenarios", "show", "blackmail", "--seed", "1")
+    assert shown.returncode == 0, shown.stderr
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": "a", "text": "hello"}\n', "utf-8")
+    refused = _without_audit_extra("audit", str(corpus), "--out", str(tmp_path / "out"))
+    assert refused.returncode == 2
+    assert "pip install 'storyprobe[audit]'" in refused.stderr
+    assert "ahocorasick_rs" in refused.stderr or "is not installed" in refused.stderr
+    assert not (tmp_path / "out").exists()

@@ -16,7 +16,7 @@ import yaml
 from click.testing import CliRunner
 
 from storyprobe.audit import AuditConfig, run_audit, shard_paths
-from storyprobe.audit.cli import audit
+from storyprobe.cli_audit import audit
 
 LABELLED = Path(__file__).parent / "fixtures" / "audit_labelled"
 

@@ -3,7 +3,7 @@
 Every other command lives in its own module and is added in ``_register_commands``:
 ``classify`` (cli_classify), ``scenarios`` and ``behaviours`` (cli_scenarios), ``model``
 (cli_model), ``report`` (cli_report), ``gate``, ``plan``, ``probes`` (cli_gate, cli_plan,
-cli_probes) and ``audit`` (audit.cli). What they share (the consoles, ``-M`` parsing) is in
+cli_probes) and ``audit`` (cli_audit). What they share (the consoles, ``-M`` parsing) is in
 ``_cli_common``. The entry point is ``storyprobe.cli:main``.
 """
 
@@ -196,7 +196,7 @@ def _cell_dict(cell: Any) -> dict[str, Any]:
 
 def _register_commands() -> None:
     """Commands that live in their own modules."""
-    from storyprobe.audit.cli import audit
+    from storyprobe.cli_audit import audit
     from storyprobe.cli_classify import classify
     from storyprobe.cli_gate import gate
     from storyprobe.cli_model import model

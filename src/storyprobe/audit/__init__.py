@@ -6,7 +6,8 @@ worker process, runs the :class:`Detector` cascade in batches and writes one att
 per input row (:mod:`._writers` documents the format); :func:`build_summary` computes
 prevalence with Wilson intervals in DuckDB; :func:`build_croissant` writes a Croissant 1.1
 manifest; :func:`apply_policy` keeps, drops, down-weights or tags documents by a policy.
-The command line is ``storyprobe audit`` (:mod:`.cli`); formats are in docs/audit.md.
+The command line is ``storyprobe audit`` (:mod:`storyprobe.cli_audit`); formats are in
+docs/audit.md.
 """
 
 from storyprobe.audit._config import AuditConfig, ConfigError, load_config

@@ -2,8 +2,10 @@
 
 ``storyprobe audit INPUT... --out DIR`` is short for ``storyprobe audit run INPUT... --out DIR``:
 the group runs ``run`` whenever its first argument is not a subcommand name (a path named
-``report`` or ``filter`` can be given as ``./report``). Register with
-``main.add_command(audit)``. Exit codes: 0 done, 1 some shards failed, 2 usage error.
+``report`` or ``filter`` can be given as ``./report``). Registered by
+:mod:`storyprobe.cli`; it imports the audit pipeline only when a subcommand runs, so the rest
+of the command line works without the ``audit`` extra. Exit codes: 0 done, 1 some shards
+failed, 2 usage error.
 """
 
 from __future__ import annotations
@@ -41,6 +43,19 @@ def audit() -> None:
     storyprobe audit report DIR                   print and write the summary
     storyprobe audit filter DIR --policy P --out DIR2   keep/drop/down-weight/tag by policy
     """
+    _require_audit_extra()
+
+
+def _require_audit_extra() -> None:
+    """Stop with the install command when the audit extra's packages are missing."""
+    try:
+        import storyprobe.audit  # noqa: F401  (imports the readers, detector and summary)
+    except ImportError as exc:
+        missing = exc.name or str(exc)
+        raise click.UsageError(
+            f"storyprobe audit needs the audit extra ({missing} is not installed): "
+            "pip install 'storyprobe[audit]'"
+        ) from exc
 
 
 @audit.command("run")
