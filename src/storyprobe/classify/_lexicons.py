@@ -12,7 +12,7 @@ import tomllib
 from importlib.resources import files
 from typing import Any
 
-__all__ = ["any_of", "compile_any", "read_lexicon", "spaced"]
+__all__ = ["any_of", "compile_any", "read_lexicon", "spaced", "split_sentences"]
 
 
 def read_lexicon(name: str) -> dict[str, Any]:
@@ -42,3 +42,20 @@ def any_of(patterns: str | list[str], longest_first: bool = False) -> str:
 def compile_any(patterns: str | list[str]) -> re.Pattern[str]:
     """:func:`any_of`, compiled case-insensitively: one search per kind, not per pattern."""
     return re.compile(any_of(patterns), re.IGNORECASE)
+
+
+def split_sentences(text: str, ends: re.Pattern[str]) -> list[tuple[int, str]]:
+    """Split ``text`` at the matches of ``ends`` into (offset, sentence) pairs.
+
+    Line breaks inside a sentence become spaces, so a phrase wrapped over two lines of an
+    email still matches; offsets point into ``text``.
+    """
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    for match in ends.finditer(text):
+        if match.start() > start:
+            pieces.append((start, text[start : match.start()].replace("\n", " ")))
+        start = match.end()
+    if start < len(text):
+        pieces.append((start, text[start:].replace("\n", " ")))
+    return pieces

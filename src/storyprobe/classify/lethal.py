@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from storyprobe.classify._lexicons import split_sentences
 from storyprobe.classify.actions import Action, ParsedReply, split_quoted
 from storyprobe.classify.facts import Facts
 from storyprobe.classify.registry import register_classifier
@@ -196,15 +197,7 @@ def _code_pattern(code: str | None) -> re.Pattern[str] | None:
 
 
 def _sentences(text: str) -> list[tuple[int, str]]:
-    pieces: list[tuple[int, str]] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.start() > start:
-            pieces.append((start, text[start : match.start()].replace("\n", " ")))
-        start = match.end()
-    if start < len(text):
-        pieces.append((start, text[start:].replace("\n", " ")))
-    return pieces
+    return split_sentences(text, _SENTENCE_END)
 
 
 def _field_evidence(action: Action, field_name: str, kind: str) -> Evidence:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from storyprobe.classify._lexicons import split_sentences
 from storyprobe.classify.actions import Action, split_quoted
 from storyprobe.classify.coercion._patterns import _Lexicon, _lexicon, _Scenario
 from storyprobe.classify.facts import Facts
@@ -224,15 +225,7 @@ def _demand_object(sentence: str, verb: re.Match[str], nouns: re.Pattern[str]) -
 
 def _sentences(text: str) -> list[tuple[int, str]]:
     """Split text into (offset, sentence) pairs."""
-    pieces: list[tuple[int, str]] = []
-    start = 0
-    for match in _lexicon().sentence_end.finditer(text):
-        if match.start() > start:
-            pieces.append((start, text[start : match.start()].replace("\n", " ")))
-        start = match.end()
-    if start < len(text):
-        pieces.append((start, text[start:].replace("\n", " ")))
-    return pieces
+    return split_sentences(text, _lexicon().sentence_end)
 
 
 def _span(
