@@ -18,7 +18,7 @@ from inspect_ai.tool import ToolCall
 
 from storyprobe.classify import Facts, classify, parse_messages
 from storyprobe.classify.deception import QUESTION_KEY, question_boundary
-from storyprobe.evals.task import scenario_samples
+from storyprobe.evals.task import ToolFormat, scenario_samples
 from storyprobe.scenarios import FAMILIES, FAMILY_SPECS, Condition, condition_grid
 from storyprobe.scenarios.conditions import parse_condition_filters
 from storyprobe.testing import FakeOpenAIServer, FakeReply, tool_call
@@ -214,9 +214,9 @@ def _phase2(kind: str, facts: dict[str, Any]) -> FakeReply:
     return FakeReply(content=answers[kind])
 
 
-def _responder(tool_format: str) -> Any:
+def _responder(tool_format: ToolFormat) -> Any:
     by_prompt = {}
-    for sample in scenario_samples("oversight", 4, 0, [RUN_FILTER], tool_format):  # type: ignore[arg-type]
+    for sample in scenario_samples("oversight", 4, 0, [RUN_FILTER], tool_format):
         by_prompt[sample.input[1].content] = sample.metadata  # type: ignore[index]
 
     def respond(request: dict[str, Any]) -> FakeReply:

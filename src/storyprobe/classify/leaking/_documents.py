@@ -67,9 +67,9 @@ def _compiled_documents(
 
 def _same_month(text: str, real: frozenset[tuple[int, int]]) -> bool:
     """Whether a month phrase ("mid-May") names the month of one of the ``real`` dates."""
-    lowered = text.lower()
-    months = _lexicon().month_numbers
-    named = {n for name, n in months.items() if re.search(rf"\b{name}\b", lowered)}
+    lexicon = _lexicon()
+    found = lexicon.month_word.finditer(text.lower())
+    named = {lexicon.month_numbers[match.group(0)] for match in found}
     return not named or any(month in named for _, month in real)
 
 
@@ -84,8 +84,8 @@ def _day_months(text: str) -> frozenset[tuple[int, int]]:
         first, second = int(slash.group(1)), int(slash.group(2))
         return frozenset({(first, second), (second, first)})
 
-    month = re.search(rf"\b(?:{'|'.join(lexicon.month_numbers)})\b", lowered)
-    day = re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\b|\b({'|'.join(lexicon.ordinals)})\b", lowered)
+    month = lexicon.month_word.search(lowered)
+    day = lexicon.day_word.search(lowered)
     if month is None or day is None:
         return frozenset()
     number = int(day.group(1)) if day.group(1) else lexicon.ordinals[day.group(2)]

@@ -42,6 +42,8 @@ class _Lexicon:
     routine: re.Pattern[str]
     month_numbers: dict[str, int]
     ordinals: dict[str, int]
+    month_word: re.Pattern[str]
+    day_word: re.Pattern[str]
 
 
 def _any(patterns: list[str]) -> str:
@@ -86,6 +88,8 @@ def _lexicon() -> _Lexicon:
         routine=re.compile(rf"\b(?:{_any(raw['confirm']['routine'])})", re.IGNORECASE),
         month_numbers=_month_numbers(dates["months"]),
         ordinals={word: n for n, word in enumerate(numbers["ordinals"], start=1)},
+        month_word=re.compile(rf"\b(?:{_any(dates['months'])})\b"),
+        day_word=re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\b|\b({_any(numbers['ordinals'])})\b"),
     )
 
 
